@@ -1,0 +1,25 @@
+import CZeroMQ
+
+extension Socket {
+    /// Sends one multipart message: every frame but the last goes with `ZMQ_SNDMORE`.
+    /// Frames may be empty (e.g. the REQ/ROUTER envelope delimiter).
+    ///
+    /// Blocks according to `setSendTimeout(_:)` (infinite by default); `dontWait` fails at once
+    /// instead. Either way a message that cannot be queued throws `.sendFailed` with errno
+    /// `EAGAIN`; a ROUTER with `setRouterMandatory(true)` throws `EHOSTUNREACH` for an unknown
+    /// identity. ZeroMQ delivers a multipart message atomically: all frames or none.
+    public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws {
+        precondition(!frames.isEmpty, "a ZeroMQ message has at least one frame")
+        for (index, frame) in frames.enumerated() {
+            var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+            if index < frames.count - 1 { flags |= ZMQ_SNDMORE }
+            try frame.withUnsafeBytes { bytes in
+                // zmq_send copies the bytes, so the buffer need only live for the call;
+                // a nil base address with count 0 is valid for an empty frame.
+                _ = try checkedCall("zmq_send", .sendFailed) {
+                    zmq_send(handle, bytes.baseAddress, bytes.count, flags)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `pipeline`: turns multi-band satellite scenes into georeferenced class maps with U-Nets.
+/// Each subcommand only parses its options and calls the libraries.
+@main
+struct PipelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Distributed U-Net segmentation of large multi-band satellite scenes.",
+        subcommands: [SynthCommand.self, InspectCommand.self]
+    )
+}

@@ -1,0 +1,46 @@
+import Raster
+
+/// One output class of a segmentation model.
+public struct SceneClass: Hashable, Sendable {
+    /// The class's id as users know it (DSTL numbers its classes from 1).
+    public let id: Int
+    /// A short machine-friendly name, used for layer and file names ("large_vehicle").
+    public let name: String
+    /// A human label ("Large vehicle").
+    public let label: String
+    /// The colour used for this class in label rasters and previews.
+    public let color: RGBA
+
+    public init(id: Int, name: String, label: String, color: RGBA) {
+        self.id = id
+        self.name = name
+        self.label = label
+        self.color = color
+    }
+}
+
+/// An ordered set of classes; the order is the order of model outputs and mask bands.
+public struct ClassSet: Sendable {
+    public let classes: [SceneClass]
+
+    public init(_ classes: [SceneClass]) { self.classes = classes }
+
+    public var count: Int { classes.count }
+
+    public func byID(_ id: Int) -> SceneClass? { classes.first { $0.id == id } }
+
+    /// The ten classes of the DSTL Satellite Imagery Feature Detection competition. Classes may
+    /// overlap (a car on a road), so models over them are multi-label.
+    public static let dstl = ClassSet([
+        SceneClass(id: 1, name: "buildings", label: "Buildings", color: RGBA(200, 60, 60)),
+        SceneClass(id: 2, name: "structures", label: "Misc. manmade structures", color: RGBA(150, 150, 150)),
+        SceneClass(id: 3, name: "road", label: "Road", color: RGBA(60, 60, 60)),
+        SceneClass(id: 4, name: "track", label: "Track", color: RGBA(180, 140, 90)),
+        SceneClass(id: 5, name: "trees", label: "Trees", color: RGBA(20, 110, 30)),
+        SceneClass(id: 6, name: "crops", label: "Crops", color: RGBA(210, 200, 70)),
+        SceneClass(id: 7, name: "waterway", label: "Waterway", color: RGBA(40, 90, 220)),
+        SceneClass(id: 8, name: "standing_water", label: "Standing water", color: RGBA(90, 180, 230)),
+        SceneClass(id: 9, name: "large_vehicle", label: "Vehicle Large", color: RGBA(240, 130, 20)),
+        SceneClass(id: 10, name: "small_vehicle", label: "Vehicle Small", color: RGBA(250, 230, 40)),
+    ])
+}
