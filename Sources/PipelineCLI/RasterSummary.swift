@@ -10,7 +10,7 @@ struct RasterSummary {
         lines.append("  driver     \(dataset.driverName) (\(dataset.driverLongName))")
         lines.append("  size       \(dataset.width) x \(dataset.height) px, \(dataset.bandCount) band\(dataset.bandCount == 1 ? "" : "s")")
         let crs = try dataset.crs
-        let unit = crs == nil ? "" : " (CRS units)"
+        let unit = crs.map { " \($0.unitName)" } ?? ""
         if let transform = dataset.geoTransform {
             lines.append(String(format: "  pixel      %.6g x %.6g%@%@", transform.pixelWidth, abs(transform.pixelHeight), unit,
                                 transform.isNorthUp ? "" : ", rotated"))

@@ -8,6 +8,8 @@ public struct CRS: Hashable, Sendable, CustomStringConvertible {
     public let epsg: Int?
     /// The CRS's human name, e.g. "WGS 84 / UTM zone 31N".
     public let name: String
+    /// The unit of map coordinates: "metre" for projected CRSs like UTM, "degree" for geographic.
+    public let unitName: String
 
     public init(epsg code: Int) throws {
         try self.init(definition: "EPSG:\(code)")
@@ -31,6 +33,7 @@ public struct CRS: Hashable, Sendable, CustomStringConvertible {
         wkt = text.map { String(cString: $0) } ?? ""
         name = OSRGetName(srs.handle).map { String(cString: $0) } ?? "unnamed"
         epsg = srs.epsgCode()
+        unitName = srs.unitName()
     }
 
     /// "EPSG:32631" when there is a code, otherwise the CRS name.
@@ -64,6 +67,16 @@ final class SpatialReferenceHandle {
     }
 
     deinit { OSRDestroySpatialReference(handle) }
+
+    func unitName() -> String {
+        var name: UnsafeMutablePointer<CChar>? = nil
+        if OSRIsGeographic(handle) != 0 {
+            _ = OSRGetAngularUnits(handle, &name)
+        } else {
+            _ = OSRGetLinearUnits(handle, &name)
+        }
+        return name.map { String(cString: $0) } ?? "unknown"
+    }
 
     /// The EPSG code of the CRS: the authority code when the WKT has one, else PROJ's identification.
     func epsgCode() -> Int? {

@@ -22,7 +22,7 @@ import Testing
         #expect(inspect.output.contains("EPSG:32631 (WGS 84 / UTM zone 31N)"))
         #expect(inspect.output.contains("96 x 96 px, 3 bands"))
         #expect(inspect.output.contains("24 x 24 px, 8 bands"))
-        #expect(inspect.output.contains("pixel      0.31 x 0.31"))
+        #expect(inspect.output.contains("pixel      0.31 x 0.31 metre"))
         #expect(inspect.output.contains("UInt16") && inspect.output.contains("NIR2") && inspect.output.contains("small_vehicle"))
     }
 
