@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster"]),
+        .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests"),
     ]

@@ -68,3 +68,15 @@ public struct Band {
         }
     }
 }
+
+extension Band {
+    /// GDAL's scale/offset metadata: physical value = stored value * scale + offset. Readers such as
+    /// rasterio and QGIS use it to unscale quantized outputs.
+    public func setScale(_ scale: Double, offset: Double) throws {
+        try gdalChecked("GDALSetRasterScale", path: dataset.path, code: .writeFailed) { GDALSetRasterScale(handle, scale) }
+        try gdalChecked("GDALSetRasterOffset", path: dataset.path, code: .writeFailed) { GDALSetRasterOffset(handle, offset) }
+    }
+
+    public var scale: Double { GDALGetRasterScale(handle, nil) }
+    public var offset: Double { GDALGetRasterOffset(handle, nil) }
+}

@@ -91,3 +91,25 @@ final class SpatialReferenceHandle {
         return Int(String(cString: code))
     }
 }
+
+extension CRS {
+    /// The bounding box, in `target`, of `bounds` given in this CRS (edges densified, so curved
+    /// reprojected edges are covered).
+    public func transform(_ bounds: MapBounds, to target: CRS) throws -> MapBounds {
+        let source = try SpatialReferenceHandle(wkt: wkt), destination = try SpatialReferenceHandle(wkt: target.wkt)
+        OSRSetAxisMappingStrategy(source.handle, OAMS_TRADITIONAL_GIS_ORDER)
+        OSRSetAxisMappingStrategy(destination.handle, OAMS_TRADITIONAL_GIS_ORDER)
+        let transformation = try gdalChecked("OCTNewCoordinateTransformation", path: nil, code: .crsFailed) {
+            OCTNewCoordinateTransformation(source.handle, destination.handle)
+        }
+        defer { OCTDestroyCoordinateTransformation(transformation) }
+        var out = MapBounds(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        CPLErrorReset()
+        guard OCTTransformBounds(transformation, bounds.minX, bounds.minY, bounds.maxX, bounds.maxY,
+                                 &out.minX, &out.minY, &out.maxX, &out.maxY, 21) != 0 else {
+            throw RasterError(code: .crsFailed, message: "cannot transform \(bounds) from \(self) to \(target): \(lastGDALMessage())",
+                              function: "OCTTransformBounds")
+        }
+        return out
+    }
+}

@@ -9,10 +9,13 @@ public final class Dataset {
 
     public let path: String
     let handle: GDALDatasetH
+    /// A dataset this one reads from (a VRT's source), kept open as long as this one is.
+    private let source: Dataset?
 
-    init(handle: GDALDatasetH, path: String) {
+    init(handle: GDALDatasetH, path: String, keepingAlive source: Dataset? = nil) {
         self.handle = handle
         self.path = path
+        self.source = source
     }
 
     deinit { GDALClose(handle) }

@@ -1,6 +1,6 @@
 /// A rectangle of pixels in a raster, in pixel (not map) coordinates: column `col` and row `row` of
 /// its top-left pixel, counted from the raster's top-left corner, and its size in pixels.
-public struct PixelWindow: Hashable, Sendable, CustomStringConvertible {
+public struct PixelWindow: Hashable, Sendable, Codable, CustomStringConvertible {
     public var col: Int
     public var row: Int
     public var width: Int

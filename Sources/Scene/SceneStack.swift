@@ -1,0 +1,115 @@
+import Raster
+
+/// One input file of a scene and how to put it on the reference grid.
+public struct SceneSource: Sendable {
+    /// Any GDAL path (already resolved against the scene folder).
+    public var path: String
+    /// 1-based bands to take, in order; nil for all.
+    public var bands: [Int]?
+    public var resampling: Resampling
+    /// Overrides the file's own nodata value.
+    public var noData: Double?
+    /// Where the source was declared, for errors: e.g. "scene.sources[1] (pipelines/demo.yaml:9)".
+    public var origin: String
+
+    public init(path: String, bands: [Int]? = nil, resampling: Resampling = .nearest, noData: Double? = nil, origin: String? = nil) {
+        self.path = path
+        self.bands = bands
+        self.resampling = resampling
+        self.noData = noData
+        self.origin = origin ?? path
+    }
+}
+
+/// A scene's sources stacked band after band on one reference grid (the grid of one source): each
+/// source is resampled, and reprojected if its CRS differs, through a warped VRT, so nothing is
+/// read until a window is asked for. A pixel is valid when every stacked band has data there:
+/// nodata values and areas outside a source's footprint are invalid.
+public final class SceneStack {
+    public let grid: RasterGrid
+    /// Band names in stack order, "file:band name" (or "file:band N").
+    public let bandNames: [String]
+    private let layers: [Dataset]
+
+    public var bandCount: Int { bandNames.count }
+
+    public init(sources: [SceneSource], reference: Int = 0) throws {
+        guard !sources.isEmpty else { throw SceneError(code: .invalidArgument, message: "a scene needs at least one source") }
+        guard sources.indices.contains(reference) else {
+            throw SceneError(code: .invalidArgument, message: "reference source \(reference) is not one of the \(sources.count) sources")
+        }
+        let opened = try sources.map { source in
+            try SceneStack.wrap(source) { try Dataset.open(source.path) }
+        }
+        let referenceSource = sources[reference]
+        let grid = try SceneStack.wrap(referenceSource) { try opened[reference].grid }
+        guard grid.geoTransform.isNorthUp else {
+            throw SceneError(code: .sourceMismatch, message: "the reference grid of '\(referenceSource.path)' is rotated; only north-up grids are supported",
+                             location: referenceSource.origin)
+        }
+        var layers: [Dataset] = [], names: [String] = []
+        for (source, dataset) in zip(sources, opened) {
+            try SceneStack.checkBands(source, dataset)
+            try SceneStack.checkOverlap(source, dataset, grid: grid)
+            let bands = source.bands ?? Array(1...dataset.bandCount)
+            let layer = try SceneStack.wrap(source) {
+                try dataset.warped(to: grid, resampling: source.resampling, bands: bands, sourceNoData: source.noData)
+            }
+            layers.append(layer)
+            let file = source.path.split(separator: "/").last.map(String.init) ?? source.path
+            for band in bands {
+                let name = try dataset.band(band).name
+                names.append("\(file):\(name.isEmpty ? "band \(band)" : name)")
+            }
+        }
+        self.grid = grid
+        self.layers = layers
+        bandNames = names
+    }
+
+    /// Reads `window` (inside the grid) of every stacked band as Float32, band-sequential, with NaN
+    /// for invalid pixels.
+    public func read(window: PixelWindow) throws -> [Float] {
+        var values: [Float] = []
+        values.reserveCapacity(window.pixelCount * bandCount)
+        for layer in layers {
+            values += try layer.read(Float.self, window: window)
+        }
+        return values
+    }
+
+    private static func checkBands(_ source: SceneSource, _ dataset: Dataset) throws {
+        for band in source.bands ?? [] where !(1...dataset.bandCount).contains(band) {
+            throw SceneError(code: .badBand, message: "band \(band) does not exist in '\(source.path)' (it has \(dataset.bandCount))",
+                             location: source.origin)
+        }
+    }
+
+    private static func checkOverlap(_ source: SceneSource, _ dataset: Dataset, grid: RasterGrid) throws {
+        let own = try wrap(source) { try dataset.grid }
+        var bounds = own.bounds
+        switch (own.crs, grid.crs) {
+        case let (from?, to?):
+            if !from.isEquivalent(to: to) { bounds = try wrap(source) { try from.transform(own.bounds, to: to) } }
+        case (nil, nil):
+            break
+        case (nil, let to?):
+            throw SceneError(code: .sourceMismatch, message: "'\(source.path)' has no CRS but the reference grid is in \(to)", location: source.origin)
+        case (let from?, nil):
+            throw SceneError(code: .sourceMismatch, message: "'\(source.path)' is in \(from) but the reference grid has no CRS", location: source.origin)
+        }
+        guard bounds.intersects(grid.bounds) else {
+            throw SceneError(code: .noOverlap, message: "'\(source.path)' (\(bounds)) does not overlap the reference grid (\(grid.bounds))",
+                             location: source.origin)
+        }
+    }
+
+    /// Raster errors about a source get the source's origin in front.
+    private static func wrap<T>(_ source: SceneSource, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as RasterError {
+            throw SceneError(code: .sourceMismatch, message: error.description, location: source.origin)
+        }
+    }
+}

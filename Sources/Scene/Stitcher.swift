@@ -1,0 +1,175 @@
+import Raster
+
+/// Receives finished rows of stitched output: `values` holds `classCount` planes of the window,
+/// band-sequential, quantized probabilities with `ProbabilityQuantization.noData` where no valid
+/// tile pixel covered the output.
+public protocol StripSink: AnyObject {
+    func write(window: PixelWindow, values: [UInt8]) throws
+}
+
+/// Blends overlapping tile outputs into seamless per-class rasters.
+///
+/// Each tile's quantized probabilities are weighted by the blending window (zero where the input
+/// was invalid or padded) and summed in integers, then divided by the summed weights: so the
+/// result does not depend on the order tiles arrive in, and invalid pixels come out as nodata.
+/// Output is kept per strip (the cores of one tile row) and handed to the sink as soon as every
+/// tile touching the strip is in, so memory is bounded by tiles in flight x scene width.
+///
+/// The caller plans each tile row (the tiles it will send; skipped tiles are left out) before or
+/// while committing its tiles; a strip is finished when every tile row touching it is planned and
+/// all of its planned tiles are committed.
+public final class Stitcher {
+    public let grid: TileGrid
+    public let classCount: Int
+    private let weights: [UInt32]
+    private let sink: StripSink
+    private var strips: [Int: StripAccumulator] = [:]
+    private var pending: [Int: Set<Int>] = [:]   // tile row -> planned tile indices not yet committed
+    private var finishedStrips = Set<Int>()
+
+    public init(grid: TileGrid, classCount: Int, window: BlendWindow, sink: StripSink) throws {
+        // Sums must fit UInt32: weight <= 4096, value <= 254, at most (tileSize / step + 1)^2 tiles.
+        let overlapping = (grid.tileSize / grid.step + 1) * (grid.tileSize / grid.step + 1)
+        guard overlapping * Int(BlendWindow.weightScale) * 255 < Int(UInt32.max) else {
+            throw SceneError(code: .invalidArgument, message: "overlap \(grid.overlap) is too large for tile size \(grid.tileSize): each pixel would be in \(overlapping) tiles (at most 4096)")
+        }
+        self.grid = grid
+        self.classCount = classCount
+        self.sink = sink
+        weights = window.integerWeights(size: grid.tileSize, margin: grid.margin, step: grid.step)
+    }
+
+    /// Strips currently held in memory (for tests and memory reports).
+    public var openStripCount: Int { strips.count }
+    public var isComplete: Bool { finishedStrips.count == grid.rows }
+
+    /// Declares the tiles of tile row `row` that will be committed.
+    public func plan(tileRow row: Int, tiles: [Tile]) throws {
+        guard pending[row] == nil else {
+            throw SceneError(code: .duplicateTile, message: "tile row \(row) was planned twice")
+        }
+        pending[row] = Set(tiles.map(\.index))
+        try flushReadyStrips(touchedBy: row)
+    }
+
+    /// Adds one tile's output: `probabilities` is `classCount * tileSize * tileSize` quantized
+    /// values (band-sequential), `validity` is `tileSize * tileSize` (0 = no weight).
+    public func commit(_ tile: Tile, probabilities: [UInt8], validity: [UInt8]) throws {
+        let size = grid.tileSize
+        guard probabilities.count == classCount * size * size, validity.count == size * size else {
+            throw SceneError(code: .invalidArgument, message: "tile \(tile.index): \(probabilities.count) values for \(classCount) classes of \(size)x\(size)")
+        }
+        guard pending[tile.row]?.remove(tile.index) != nil else {
+            throw SceneError(code: .duplicateTile, message: "tile \(tile.index) (row \(tile.row), col \(tile.col)) was not planned or is already committed")
+        }
+        accumulate(tile, probabilities, validity)
+        try flushReadyStrips(touchedBy: tile.row)
+    }
+
+    /// Checks that every strip was written.
+    public func finish() throws {
+        let missing = (0..<grid.rows).filter { pending[$0] == nil || !pending[$0]!.isEmpty }
+        guard missing.isEmpty, isComplete else {
+            throw SceneError(code: .incomplete, message: "stitching incomplete: tile rows \(missing.prefix(5).map(String.init).joined(separator: ", ")) not done")
+        }
+    }
+
+    private func accumulate(_ tile: Tile, _ probabilities: [UInt8], _ validity: [UInt8]) {
+        let size = grid.tileSize, width = grid.width, plane = size * size
+        for ty in 0..<size {
+            let y = tile.window.row + ty
+            guard y >= 0 && y < grid.height else { continue }
+            let strip = y / grid.step
+            let accumulator = strips[strip] ?? StripAccumulator(rows: grid.stripRows(strip), width: width, classCount: classCount)
+            strips[strip] = accumulator
+            let local = y - accumulator.rows.lowerBound
+            for tx in 0..<size {
+                let x = tile.window.col + tx
+                guard x >= 0 && x < width else { continue }
+                let i = ty * size + tx
+                let weight = validity[i] != 0 ? weights[i] : 0
+                guard weight > 0 else { continue }
+                accumulator.add(row: local, x: x, weight: weight) { probabilities[$0 * plane + i] }
+            }
+        }
+    }
+
+    private func flushReadyStrips(touchedBy row: Int) throws {
+        for strip in grid.strips(touchedByTileRow: row) where !finishedStrips.contains(strip) {
+            let rows = grid.tileRows(touching: strip)
+            guard rows.allSatisfy({ pending[$0]?.isEmpty == true }) else { continue }
+            let accumulator = strips.removeValue(forKey: strip)
+                ?? StripAccumulator(rows: grid.stripRows(strip), width: grid.width, classCount: classCount)
+            try sink.write(window: accumulator.window, values: accumulator.result())
+            finishedStrips.insert(strip)
+        }
+    }
+}
+
+/// Integer sums for the rows of one output strip: per class sum(weight * value), and sum(weight).
+final class StripAccumulator {
+    let rows: Range<Int>
+    let width: Int
+    let classCount: Int
+    private var sums: [UInt32]
+    private var weightSums: [UInt32]
+
+    init(rows: Range<Int>, width: Int, classCount: Int) {
+        self.rows = rows
+        self.width = width
+        self.classCount = classCount
+        sums = [UInt32](repeating: 0, count: classCount * rows.count * width)
+        weightSums = [UInt32](repeating: 0, count: rows.count * width)
+    }
+
+    var window: PixelWindow { PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count) }
+
+    @inline(__always)
+    func add(row: Int, x: Int, weight: UInt32, value: (Int) -> UInt8) {
+        let pixel = row * width + x, plane = rows.count * width
+        weightSums[pixel] += weight
+        for c in 0..<classCount { sums[c * plane + pixel] += weight * UInt32(value(c)) }
+    }
+
+    /// Weighted means, rounded to the nearest integer; nodata where nothing had weight.
+    func result() -> [UInt8] {
+        let plane = rows.count * width
+        var out = [UInt8](repeating: ProbabilityQuantization.noData, count: classCount * plane)
+        for pixel in 0..<plane {
+            let total = weightSums[pixel]
+            guard total > 0 else { continue }
+            for c in 0..<classCount {
+                out[c * plane + pixel] = UInt8((sums[c * plane + pixel] + total / 2) / total)
+            }
+        }
+        return out
+    }
+}
+
+/// Keeps stitched output in memory: the in-memory twin of the GDAL writer, for tests.
+public final class MemoryStripSink: StripSink {
+    public let width: Int
+    public let height: Int
+    public let classCount: Int
+    public private(set) var values: [UInt8]
+    public private(set) var writtenRows = 0
+
+    public init(width: Int, height: Int, classCount: Int) {
+        self.width = width
+        self.height = height
+        self.classCount = classCount
+        values = [UInt8](repeating: 0, count: classCount * width * height)
+    }
+
+    public func write(window: PixelWindow, values strip: [UInt8]) throws {
+        let plane = window.pixelCount
+        for c in 0..<classCount {
+            for r in 0..<window.height {
+                let target = (c * height + window.row + r) * width
+                let source = c * plane + r * width
+                values.replaceSubrange(target..<target + width, with: strip[source..<source + width])
+            }
+        }
+        writtenRows += window.height
+    }
+}

@@ -1,0 +1,115 @@
+import Raster
+
+/// Reads a scene stack one tile row at a time and cuts the row's tiles from memory: each scene row
+/// is read from GDAL once, however much tiles overlap. Holds at most `tileSize` rows of the scene
+/// (all bands, Float32), so memory depends on the tile size and the scene's width, not its area.
+public final class TileRowReader {
+    public let stack: SceneStack
+    public let grid: TileGrid
+    public let padding: PaddingMode
+    public let normalization: Normalization
+
+    /// Scene rows currently held, and the buffers: `values[(band * capacity + r) * width + x]` for
+    /// scene row `rows.lowerBound + r`; `valid[r * width + x]`.
+    private var rows: Range<Int> = 0..<0
+    private var values: [Float]
+    private var valid: [UInt8]
+    private let capacity: Int
+
+    public init(stack: SceneStack, grid: TileGrid, padding: PaddingMode, normalization: Normalization) throws {
+        guard grid.width == stack.grid.width, grid.height == stack.grid.height else {
+            throw SceneError(code: .invalidArgument, message: "tile grid \(grid.width)x\(grid.height) does not match the scene \(stack.grid.width)x\(stack.grid.height)")
+        }
+        for list in [normalization.scale, normalization.offset] where list.count != 1 && list.count != stack.bandCount {
+            throw SceneError(code: .invalidArgument, message: "normalization has \(list.count) values for \(stack.bandCount) stacked bands (give 1 or \(stack.bandCount))")
+        }
+        self.stack = stack
+        self.grid = grid
+        self.padding = padding
+        self.normalization = normalization
+        capacity = min(grid.tileSize, grid.height)
+        values = [Float](repeating: .nan, count: stack.bandCount * capacity * grid.width)
+        valid = [UInt8](repeating: 0, count: capacity * grid.width)
+    }
+
+    /// The scene rows tile row `row` copies from: its rows inside the scene plus those its padding
+    /// mirrors (at the bottom edge a reflection reaches above the tile's own first scene row).
+    func neededRows(ofTileRow row: Int) -> Range<Int> {
+        let top = row * grid.step - grid.margin
+        let sources = (top..<top + grid.tileSize).compactMap { padding.source($0, size: grid.height) }
+        return sources.min()!..<(sources.max()! + 1)
+    }
+
+    /// Makes the rows of tile row `row` available, reading only those not already held.
+    public func load(tileRow row: Int) throws {
+        let wanted = neededRows(ofTileRow: row)
+        var kept = max(wanted.lowerBound, rows.lowerBound)..<min(wanted.upperBound, rows.upperBound)
+        if wanted.lowerBound < rows.lowerBound { kept = 0..<0 }  // moving backwards: read afresh
+        precondition(wanted.count <= capacity, "tile row \(row) needs \(wanted.count) rows, more than \(capacity)")
+        let width = grid.width, bands = stack.bandCount
+        if !kept.isEmpty && kept.lowerBound > rows.lowerBound {
+            let shift = kept.lowerBound - rows.lowerBound
+            values.withUnsafeMutableBufferPointer { buffer in
+                for band in 0..<bands {
+                    let base = buffer.baseAddress! + band * capacity * width
+                    base.update(from: base + shift * width, count: kept.count * width)
+                }
+            }
+            valid.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.update(from: buffer.baseAddress! + shift * width, count: kept.count * width)
+            }
+        }
+        let fresh = kept.isEmpty ? wanted : kept.upperBound..<wanted.upperBound
+        if !fresh.isEmpty {
+            let read = try stack.read(window: PixelWindow(col: 0, row: fresh.lowerBound, width: width, height: fresh.count))
+            let offset = fresh.lowerBound - wanted.lowerBound
+            let plane = fresh.count * width
+            for band in 0..<bands {
+                let target = (band * capacity + offset) * width
+                values.replaceSubrange(target..<target + plane, with: read[band * plane..<(band + 1) * plane])
+            }
+            for i in 0..<plane {
+                var ok: UInt8 = 1
+                for band in 0..<bands where read[band * plane + i].isNaN { ok = 0; break }
+                valid[offset * width + i] = ok
+            }
+        }
+        rows = wanted
+    }
+
+    /// The normalized, padded input of `tile`, whose row must be loaded.
+    public func input(for tile: Tile) -> TileInput {
+        precondition(neededRows(ofTileRow: tile.row) == rows, "tile row \(tile.row) is not loaded")
+        let size = grid.tileSize, width = grid.width, height = grid.height, bands = stack.bandCount
+        var out = [Float](repeating: 0, count: bands * size * size)
+        var validity = [UInt8](repeating: 0, count: size * size)
+        let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) }
+        for ty in 0..<size {
+            let sceneY = tile.window.row + ty
+            guard let sourceY = padding.source(sceneY, size: height) else { continue }
+            let r = sourceY - rows.lowerBound
+            let inScene = sceneY >= 0 && sceneY < height
+            for tx in 0..<size {
+                guard let sourceX = columns[tx] else { continue }
+                let ok = valid[r * width + sourceX]
+                if inScene && tile.window.col + tx >= 0 && tile.window.col + tx < width { validity[ty * size + tx] = ok }
+                guard ok == 1 else { continue }  // nodata stays 0 after normalization
+                for band in 0..<bands {
+                    let value = values[(band * capacity + r) * width + sourceX]
+                    out[(band * size + ty) * size + tx] = normalization.apply(value, band: band)
+                }
+            }
+        }
+        return TileInput(tile: tile, bandCount: bands, size: size, values: out, validity: validity)
+    }
+
+    /// True when the tile's core holds at least one valid pixel (tiles without are skipped).
+    public func coreHasData(_ tile: Tile) -> Bool {
+        let width = grid.width
+        for y in tile.core.row..<(tile.core.row + tile.core.height) {
+            let r = y - rows.lowerBound
+            for x in tile.core.col..<(tile.core.col + tile.core.width) where valid[r * width + x] == 1 { return true }
+        }
+        return false
+    }
+}
