@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries (Debian: libgdal-dev, libzmq3-dev, libopenblas-dev; see ops/install-deps.sh).
@@ -26,12 +27,14 @@ let package = Package(
         // Domain.
         .target(name: "Scene", dependencies: ["Raster"]),
         .target(name: "SceneSynthesis", dependencies: ["Scene", "Raster"]),
+        // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
+        .target(name: "PipelineConfig", dependencies: ["Yams"]),
 
         // The `pipeline` command-line tool: thin commands over the libraries.
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster"]),
+        .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests"),
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the main job on the built-in demo scene: installs the system
 # libraries, builds `pipeline` in release mode, generates the demo scene (a synthetic 20-band
-# WorldView-3-style scene with ground truth) and describes what was written.
+# WorldView-3-style scene with ground truth), runs pipelines/demo.yaml on it and describes the
+# georeferenced outputs.
 # Usage: ops/demo.sh [OUTPUT_DIR]   (default: ./demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ swift build -c release --product pipeline 2>&1 | tail -n 1
 bin="$(swift build -c release --show-bin-path)/pipeline"
 
 "$bin" synth --out "$out/scene" --size 2048 --seed 1 --id demo
-"$bin" inspect "$out/scene/demo.tif" "$out/scene/demo_P.tif" "$out/scene/demo_M.tif" \
-  "$out/scene/demo_A.tif" "$out/scene/demo_truth.tif"
+"$bin" run pipelines/demo.yaml --scene "$out/scene" --out "$out/out"
+"$bin" inspect "$out/scene/demo.tif" "$out/scene/demo_M.tif" "$out/scene/demo_A.tif" "$out/out/probabilities.tif"
 echo
-echo "demo: outputs are in $(cd "$out" && pwd)/scene — open demo.tif and demo_truth.gpkg in QGIS."
+echo "demo: scene in $(cd "$out" && pwd)/scene (demo*.tif, demo_truth.gpkg), outputs in $(cd "$out" && pwd)/out (probabilities.tif, run-report.json)"

@@ -15,19 +15,15 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         var failures = 0
         for (n, path) in paths.enumerated() {
-            if n > 0 { print("") }
+            if n > 0 { Console.line("") }
             do {
-                print(try RasterSummary(dataset: Dataset.open(path)).text)
+                Console.line(try RasterSummary(dataset: Dataset.open(path)).text)
             } catch let error as RasterError {
                 failures += 1
-                printError("inspect: \(error)")
+                Console.error("inspect: \(error)")
             }
         }
         if failures > 0 { throw ExitCode(1) }
     }
 }
 
-/// Writes one line to standard error (diagnostics stay out of the data on standard output).
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}

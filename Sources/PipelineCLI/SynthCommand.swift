@@ -30,15 +30,15 @@ struct SynthCommand: ParsableCommand {
         let start = Date()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let synthesizer = try SceneSynthesizer(size: size, seed: seed, sceneID: id)
-        print(String(format: "synth: scene %@, %d x %d px, %.0f m a side, seed %llu",
+        Console.line(String(format: "synth: scene %@, %d x %d px, %.0f m a side, seed %llu",
                      synthesizer.sceneID, size, size, synthesizer.extent, seed))
-        let report = try synthesizer.write(to: out) { print("synth: \($0)") }
-        print("synth: ground-truth pixels and polygons per class:")
+        let report = try synthesizer.write(to: out) { Console.line("synth: \($0)") }
+        Console.line("synth: ground-truth pixels and polygons per class:")
         for (pixels, polygons) in zip(report.classPixels, report.classPolygons) {
-            print(String(format: "  %2d %-15@ %11d px %7d polygons", pixels.sceneClass.id, pixels.sceneClass.name as NSString,
-                         pixels.count, polygons.count))
+            let name = pixels.sceneClass.name.padding(toLength: 15, withPad: " ", startingAt: 0)
+            Console.line(String(format: "  %2d %@ %11d px %7d polygons", pixels.sceneClass.id, name, pixels.count, polygons.count))
         }
-        print(String(format: "synth: done in %.1f s, peak RSS %.0f MB; outputs in %@",
+        Console.line(String(format: "synth: done in %.1f s, peak RSS %.0f MB; outputs in %@",
                      Date().timeIntervalSince(start), ProcessStats.peakResidentMegabytes, out))
     }
 }

@@ -76,20 +76,21 @@ public final class Stitcher {
 
     private func accumulate(_ tile: Tile, _ probabilities: [UInt8], _ validity: [UInt8]) {
         let size = grid.tileSize, width = grid.width, plane = size * size
+        let columns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
         for ty in 0..<size {
             let y = tile.window.row + ty
             guard y >= 0 && y < grid.height else { continue }
             let strip = y / grid.step
             let accumulator = strips[strip] ?? StripAccumulator(rows: grid.stripRows(strip), width: width, classCount: classCount)
             strips[strip] = accumulator
-            let local = y - accumulator.rows.lowerBound
-            for tx in 0..<size {
-                let x = tile.window.col + tx
-                guard x >= 0 && x < width else { continue }
-                let i = ty * size + tx
-                let weight = validity[i] != 0 ? weights[i] : 0
-                guard weight > 0 else { continue }
-                accumulator.add(row: local, x: x, weight: weight) { probabilities[$0 * plane + i] }
+            weights.withUnsafeBufferPointer { weights in
+                validity.withUnsafeBufferPointer { validity in
+                    probabilities.withUnsafeBufferPointer { values in
+                        accumulator.addRow(y - accumulator.rows.lowerBound, x0: tile.window.col, columns: columns,
+                                           weights: weights.baseAddress! + ty * size, validity: validity.baseAddress! + ty * size,
+                                           values: values.baseAddress! + ty * size, classStride: plane)
+                    }
+                }
             }
         }
     }
@@ -124,11 +125,20 @@ final class StripAccumulator {
 
     var window: PixelWindow { PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count) }
 
-    @inline(__always)
-    func add(row: Int, x: Int, weight: UInt32, value: (Int) -> UInt8) {
-        let pixel = row * width + x, plane = rows.count * width
-        weightSums[pixel] += weight
-        for c in 0..<classCount { sums[c * plane + pixel] += weight * UInt32(value(c)) }
+    /// Adds one tile row: tile columns `columns` land on scene columns `x0 + column`; `values`
+    /// points at the row in class 0's plane, the next class `classStride` further.
+    func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
+                values: UnsafePointer<UInt8>, classStride: Int) {
+        let plane = rows.count * width, base = row * width + x0
+        weightSums.withUnsafeMutableBufferPointer { weightSums in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for t in columns where validity[t] != 0 && weights[t] > 0 {
+                    let weight = weights[t], pixel = base + t
+                    weightSums[pixel] += weight
+                    for c in 0..<classCount { sums[c * plane + pixel] += weight * UInt32(values[c * classStride + t]) }
+                }
+            }
+        }
     }
 
     /// Weighted means, rounded to the nearest integer; nodata where nothing had weight.

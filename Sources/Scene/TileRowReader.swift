@@ -83,20 +83,34 @@ public final class TileRowReader {
         let size = grid.tileSize, width = grid.width, height = grid.height, bands = stack.bandCount
         var out = [Float](repeating: 0, count: bands * size * size)
         var validity = [UInt8](repeating: 0, count: size * size)
-        let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) }
-        for ty in 0..<size {
-            let sceneY = tile.window.row + ty
-            guard let sourceY = padding.source(sceneY, size: height) else { continue }
-            let r = sourceY - rows.lowerBound
-            let inScene = sceneY >= 0 && sceneY < height
-            for tx in 0..<size {
-                guard let sourceX = columns[tx] else { continue }
-                let ok = valid[r * width + sourceX]
-                if inScene && tile.window.col + tx >= 0 && tile.window.col + tx < width { validity[ty * size + tx] = ok }
-                guard ok == 1 else { continue }  // nodata stays 0 after normalization
-                for band in 0..<bands {
-                    let value = values[(band * capacity + r) * width + sourceX]
-                    out[(band * size + ty) * size + tx] = normalization.apply(value, band: band)
+        // Source column of each tile column (-1: zero padding), and whether it is inside the scene.
+        let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) ?? -1 }
+        let inSceneColumns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
+        values.withUnsafeBufferPointer { source in
+            valid.withUnsafeBufferPointer { sourceValid in
+                out.withUnsafeMutableBufferPointer { target in
+                    validity.withUnsafeMutableBufferPointer { targetValid in
+                        for ty in 0..<size {
+                            let sceneY = tile.window.row + ty
+                            guard let sourceY = padding.source(sceneY, size: height) else { continue }
+                            let r = sourceY - rows.lowerBound
+                            let validRow = sourceValid.baseAddress! + r * width
+                            if sceneY >= 0 && sceneY < height {
+                                for tx in inSceneColumns { targetValid[ty * size + tx] = validRow[columns[tx]] }
+                            }
+                            for band in 0..<bands {
+                                let row = source.baseAddress! + (band * capacity + r) * width
+                                let into = target.baseAddress! + (band * size + ty) * size
+                                let scale = normalization.scale[normalization.scale.count == 1 ? 0 : band]
+                                let offset = normalization.offset[normalization.offset.count == 1 ? 0 : band]
+                                for tx in 0..<size {
+                                    let x = columns[tx]
+                                    // Nodata (NaN) and zero padding stay 0 after normalization.
+                                    if x >= 0 && validRow[x] == 1 { into[tx] = row[x] * scale + offset }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,81 @@
+import PipelineConfig
+import Raster
+import Scene
+
+// The pipeline schema (PipelineConfig) and the domain (Scene, Raster) each have their own
+// vocabulary; this file is the one place that maps one onto the other.
+
+extension PipelineSpec {
+    /// The scene's sources, resolved against the scene folder, with the YAML line of each.
+    func sceneSources(sceneDirectory: String, sceneID: String?) throws -> [SceneSource] {
+        let paths = try resolvedSourcePaths(sceneDirectory: sceneDirectory, sceneID: sceneID)
+        return zip(scene.sources.indices, paths).map { index, path in
+            let source = scene.sources[index]
+            let origin = locations.describe(FieldPath.root.key("scene").key("sources").index(index))
+            return SceneSource(path: path, bands: source.bands, resampling: source.resampling.raster, noData: source.nodata, origin: origin)
+        }
+    }
+
+    func tilingOptions(stackBandCount: Int) throws -> TilingOptions {
+        let normalization: Scene.Normalization
+        switch self.normalization {
+        case .passThrough:
+            normalization = .identity
+        case .perBand(let perBand):
+            normalization = Scene.Normalization(scale: perBand.scale.map { Float($0) }, offset: perBand.offset.map { Float($0) })
+        case .fromModel:
+            throw ValidationFailure(message: "\(locations.describe(FieldPath.root.key("normalization").key("mode"))): normalization 'model' needs a model with normalization metadata (ONNX models arrive with the inference engine)")
+        }
+        return TilingOptions(tileSize: tiling.tileSize, overlap: tiling.overlap, padding: tiling.padding.scene,
+                             window: blending.window.scene, normalization: normalization)
+    }
+
+    func tileModel(stackBandCount: Int) throws -> TileModel {
+        switch model {
+        case .identity(let identity):
+            let model = try Scene.IdentityModel(bands: identity.bands, classNames: identity.classes)
+            try model.check(stackBandCount: stackBandCount)
+            return model
+        case .onnx:
+            throw ValidationFailure(message: "\(locations.describe(FieldPath.root.key("model").key("kind"))): model kind 'onnx' needs the U-Net inference engine, which this build does not include yet; use kind 'identity'")
+        }
+    }
+}
+
+/// A check on the pipeline that failed once the scene was open; one line.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension PipelineConfig.Resampling {
+    var raster: Raster.Resampling {
+        switch self {
+        case .nearest: .nearest
+        case .bilinear: .bilinear
+        case .cubic: .cubic
+        case .average: .average
+        }
+    }
+}
+
+extension PipelineConfig.Padding {
+    var scene: PaddingMode {
+        switch self {
+        case .reflect: .reflect
+        case .zero: .zero
+        case .edge: .edge
+        }
+    }
+}
+
+extension PipelineConfig.BlendWindow {
+    var scene: Scene.BlendWindow {
+        switch self {
+        case .spline: .spline
+        case .hann: .hann
+        case .triangular: .triangular
+        case .centreCrop: .none
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// `scene:` — the files whose bands are stacked, in order, into one multi-band scene.
+public struct SceneSpec: Codable, Equatable, Sendable {
+    /// Substituted for `{id}` in source paths unless the caller gives one (`--scene-id` wins).
+    public var id: String?
+    /// Never empty. The stacked bands are those of `sources[0]`, then `sources[1]`, and so on.
+    public var sources: [SourceSpec]
+    /// 0-based index into `sources` of the source whose grid (CRS, geotransform, size) every
+    /// other source is resampled onto; always in range.
+    public var reference: Int
+
+    public init(id: String? = nil, sources: [SourceSpec], reference: Int = PipelineSpec.Defaults.reference) {
+        self.id = id
+        self.sources = sources
+        self.reference = reference
+    }
+}
+
+/// One scene file (`scene.sources[i]`).
+public struct SourceSpec: Codable, Equatable, Sendable {
+    /// As written: may contain `{id}`; relative paths are relative to the scene folder the caller
+    /// names. See `PipelineSpec.resolvedSourcePaths(sceneDirectory:sceneID:)`.
+    public var path: String
+    /// 1-based band indices to take from the file, in this order; nil takes every band.
+    /// Never empty, every index >= 1, no duplicates.
+    public var bands: [Int]?
+    /// How this file's bands are brought onto the reference grid.
+    public var resampling: Resampling
+    /// Replaces the file's own nodata value when set.
+    public var nodata: Double?
+
+    /// The default `resampling` suits a non-reference source; pass `Defaults.referenceResampling`
+    /// (nearest) for the reference one, as the YAML reader does.
+    public init(
+        path: String, bands: [Int]? = nil, resampling: Resampling = PipelineSpec.Defaults.resampling,
+        nodata: Double? = nil
+    ) {
+        self.path = path
+        self.bands = bands
+        self.resampling = resampling
+        self.nodata = nodata
+    }
+}
+
+/// `scene.sources[i].resampling`; the names of GDAL's resampling algorithms.
+public enum Resampling: String, SchemaEnum {
+    case nearest
+    case bilinear
+    case cubic
+    case average
+
+    public static let settingName = "resampling"
+}

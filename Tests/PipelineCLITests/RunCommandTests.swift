@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite struct RunCommandTests {
+    /// The repository's pipelines folder, found from this file's path.
+    static let pipelines = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("pipelines").path
+
+    @Test func demoPipelineRunsOnASynthScene() throws {
+        let directory = try TemporaryDirectory()
+        let scene = directory.file("scene"), out = directory.file("out")
+        #expect(try PipelineBinary.run(["synth", "--out", scene, "--size", "160", "--seed", "2", "--id", "demo"]).status == 0)
+        let run = try PipelineBinary.run(["run", "\(Self.pipelines)/demo.yaml", "--scene", scene, "--out", out])
+        #expect(run.status == 0, "\(run.errorOutput)")
+        #expect(run.output.contains("160 x 160 px, 20 bands, CRS EPSG:32631"))
+        #expect(run.output.contains("tiles 1/1 (100%)"))
+        #expect(FileManager.default.fileExists(atPath: "\(out)/probabilities.tif"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/run-report.json"))) as? [String: Any]
+        #expect(report?["tilesCommitted"] as? Int == 1)
+        #expect((report?["bands"] as? [String])?.count == 20)
+        let inspect = try PipelineBinary.run(["inspect", "\(out)/probabilities.tif"])
+        #expect(inspect.output.contains("EPSG:32631") && inspect.output.contains("nodata 255  red"))
+    }
+
+    @Test func aMissingSceneFileNamesTheSourceAndItsLine() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try PipelineBinary.run(["synth", "--out", directory.path, "--size", "64", "--seed", "2", "--id", "demo"]).status == 0)
+        try FileManager.default.removeItem(atPath: directory.file("demo_M.tif"))
+        let run = try PipelineBinary.run(["run", "\(Self.pipelines)/demo.yaml", "--scene", directory.path, "--out", directory.file("out")])
+        #expect(run.status != 0)
+        let lines = run.errorOutput.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.errorOutput)")
+        #expect(run.errorOutput.contains("scene.sources[2] (") && run.errorOutput.contains("demo.yaml:") && run.errorOutput.contains("demo_M.tif"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("out/probabilities.tif")))
+    }
+
+    @Test func aBadPipelineGivesItsFileAndLine() throws {
+        let directory = try TemporaryDirectory()
+        let yaml = directory.file("bad.yaml")
+        try """
+            version: 1
+            scene:
+              sources:
+                - path: a.tif
+            tiling:
+              tile_sise: 128
+            model:
+              kind: identity
+              bands: [1]
+            """.write(toFile: yaml, atomically: true, encoding: .utf8)
+        let run = try PipelineBinary.run(["run", yaml, "--scene", directory.path, "--out", directory.file("out")])
+        #expect(run.status != 0)
+        #expect(run.errorOutput.contains("bad.yaml:6:"), "\(run.errorOutput)")
+        #expect(run.errorOutput.contains("tile_size"))
+    }
+}
