@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
@@ -23,27 +24,39 @@ let package = Package(
         .target(name: "Raster", dependencies: ["CGDAL"]),
         .target(name: "Messaging", dependencies: ["CZeroMQ"]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        // SHA-256 in pure Swift (model and payload hashes); no dependencies.
+        .target(name: "Checksum"),
 
         // Domain.
         .target(name: "Scene", dependencies: ["Raster"]),
         .target(name: "SceneSynthesis", dependencies: ["Scene", "Raster"]),
+        // Inference engine: graph, passes, planned runtime, D4 TTA; ONNX import (generated code in Sources/ONNX/Generated).
+        .target(name: "Inference", dependencies: ["Kernels"]),
+        .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
+        // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
+        .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"]),
 
         // The `pipeline` command-line tool: thin commands over the libraries.
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNX", "Kernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Inference", "Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests"),

@@ -9,7 +9,8 @@ public struct MessagingError: Error, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case contextFailed, socketFailed, bindFailed, connectFailed, unbindFailed,
                 disconnectFailed, sendFailed, receiveFailed, pollFailed, optionFailed,
-                invalidEndpoint, tooManyFrames, messageTooLarge
+                invalidEndpoint, tooManyFrames, messageTooLarge,
+                invalidKey, invalidKeyFile, keyFileFailed, curveUnavailable
         }
 
         private let base: Base
@@ -34,6 +35,15 @@ public struct MessagingError: Error, Sendable, CustomStringConvertible {
         public static let tooManyFrames = Code(.tooManyFrames)
         /// A received message had more bytes than `ReceiveLimits.maxTotalBytes`.
         public static let messageTooLarge = Code(.messageTooLarge)
+        /// A CURVE key is not 40 characters of the Z85 alphabet, or a public key does not
+        /// belong to its secret key.
+        public static let invalidKey = Code(.invalidKey)
+        /// A key file's content is malformed; `subject` is `path:line`.
+        public static let invalidKeyFile = Code(.invalidKeyFile)
+        /// A key file could not be read or written (missing, exists, permissions).
+        public static let keyFileFailed = Code(.keyFileFailed)
+        /// This libzmq was built without CURVE (libsodium) support.
+        public static let curveUnavailable = Code(.curveUnavailable)
     }
 
     public var code: Code

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Distributed
 import Foundation
-import PipelineConfig
+import Messaging
 import Scene
 
 struct RunCommand: ParsableCommand {
@@ -12,6 +13,10 @@ struct RunCommand: ParsableCommand {
             them on the reference grid, runs the model on overlapping tiles and blends the results into
             OUT/probabilities.tif (a Cloud-Optimized GeoTIFF, one UInt8 band per class, 0..254 = 0..1,
             255 = nodata) with OUT/run-report.json beside it.
+
+            With --workers N (N >= 1) a coordinator sends the tiles over ZeroMQ to N local worker
+            processes, journals every committed tile, and can --resume after a crash; --workers 0
+            runs everything in this process. Outputs are byte-identical either way.
             """
     )
 
@@ -27,27 +32,45 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("scene-id"), help: "Scene id substituted for {id} in source paths (default: the pipeline's scene.id).")
     var sceneID: String?
 
-    func run() throws {
-        let spec = try PipelineSpec.load(path: pipeline)
-        guard let outputDirectory = out ?? spec.outputs.directory else {
-            throw ValidationFailure(message: "\(pipeline): no output folder: pass --out or set outputs.directory")
-        }
-        let stack = try SceneStack(sources: spec.sceneSources(sceneDirectory: scene, sceneID: sceneID), reference: spec.scene.reference)
-        try spec.validateStackedBandCount(stack.bandCount)
-        let options = try spec.tilingOptions(stackBandCount: stack.bandCount)
-        let model = try spec.tileModel(stackBandCount: stack.bandCount)
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        Console.line("run: \(spec.name): \(stack.grid.width) x \(stack.grid.height) px, \(stack.bandCount) bands, CRS \(stack.grid.crs?.description ?? "none"); "
-              + "tiles \(options.tileSize) px, overlap \(options.overlap), \(model.classNames.count) classes")
+    @Option(help: "Local worker processes; 0 runs the model in this process.")
+    var workers: Int = 1
 
+    @Option(help: "Threads per worker (default: the machine's cores divided among the workers).")
+    var threads: Int?
+
+    @Flag(help: "Continue an interrupted run from its journal, redoing no committed tile.")
+    var resume = false
+
+    func validate() throws {
+        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+    }
+
+    func run() throws {
+        let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID)
+        let outputDirectory = try setup.outputDirectory(out, pipeline: pipeline)
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        Console.line("run: \(setup.summary)")
         let progress = ProgressPrinter()
-        var report = try InProcessRunner.run(stack: stack, model: model, options: options,
-                                             outputPath: "\(outputDirectory)/probabilities.tif", progress: progress.update)
-        report.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
         let reportPath = "\(outputDirectory)/run-report.json"
-        try report.json().write(to: URL(fileURLWithPath: reportPath))
-        Console.line(String(format: "run: %d tiles in %.1f s (%d skipped without data), peak RSS %.0f MB",
-                     report.tilesCommitted, report.timings.totalSeconds, report.tilesSkipped, ProcessStats.peakResidentMegabytes))
+        if workers == 0 {
+            guard !resume else { throw ValidationError("--resume needs --workers 1 or more (in-process runs keep no journal)") }
+            let report = try InProcessRunner.run(stack: setup.stack, model: setup.model, options: setup.options,
+                                                 outputPath: "\(outputDirectory)/probabilities.tif", progress: progress.update)
+            try CoordinatorOptions.finish(DistributedRunReport(inProcess: report), path: reportPath)
+        } else {
+            let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+            let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)
+            var hooks = Coordinator.Hooks()
+            hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
+            hooks.log = { Console.error("coordinator: \($0)") }
+            hooks.progress = progress.update
+            let coordinator = Coordinator(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
+                                          settings: CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")], resume: resume),
+                                          hooks: hooks)
+            defer { pool.stop() }
+            let report = try coordinator.run(context: MessageContext())
+            try CoordinatorOptions.finish(report, path: reportPath)
+        }
         Console.line("run: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }
 }

@@ -26,6 +26,13 @@ public struct RunProgress: Sendable {
     public let tilesTotal: Int
     public let elapsed: Double
 
+    public init(tilesDone: Int, tilesSkipped: Int, tilesTotal: Int, elapsed: Double) {
+        self.tilesDone = tilesDone
+        self.tilesSkipped = tilesSkipped
+        self.tilesTotal = tilesTotal
+        self.elapsed = elapsed
+    }
+
     public var fraction: Double { Double(tilesDone + tilesSkipped) / Double(max(tilesTotal, 1)) }
     public var tilesPerSecond: Double { elapsed > 0 ? Double(tilesDone) / elapsed : 0 }
     public var secondsLeft: Double? { fraction > 0 ? elapsed * (1 - fraction) / fraction : nil }
@@ -42,7 +49,8 @@ public enum InProcessRunner {
         let clock = ContinuousClock(), start = clock.now
         var timings = RunReport.Timings()
         let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding, normalization: options.normalization)
+        try options.normalization.check(bandCount: stack.bandCount)
+        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding)
         let writer = try ProbabilityRasterWriter(path: outputPath, grid: stack.grid, classNames: model.classNames)
         let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: writer)
         var done = 0, skipped = 0
@@ -52,7 +60,7 @@ public enum InProcessRunner {
             skipped += grid.columns - tiles.count
             try measure(&timings.stitchSeconds) { try stitcher.plan(tileRow: row, tiles: tiles) }
             for tile in tiles {
-                let input = measure(&timings.readSeconds) { reader.input(for: tile) }
+                let input = measure(&timings.readSeconds) { options.normalization.prepare(reader.input(for: tile)) }
                 let output = try measure(&timings.modelSeconds) { try model.predict(input) }
                 try measure(&timings.stitchSeconds) {
                     try stitcher.commit(tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
@@ -84,6 +92,7 @@ public enum InProcessRunner {
 /// What a run did, written as JSON beside the outputs.
 public struct RunReport: Codable, Sendable {
     public struct Timings: Codable, Sendable {
+        public init() {}
         public var readSeconds = 0.0
         public var modelSeconds = 0.0
         public var stitchSeconds = 0.0
@@ -111,7 +120,7 @@ public struct RunReport: Codable, Sendable {
     public var timings: Timings
     public var peakResidentMegabytes: Double?
 
-    init(grid: RasterGrid, tiling: TileGrid, bands: [String], classes: [String], tilesTotal: Int, tilesCommitted: Int,
+    public init(grid: RasterGrid, tiling: TileGrid, bands: [String], classes: [String], tilesTotal: Int, tilesCommitted: Int,
          tilesSkipped: Int, outputs: [String], timings: Timings) {
         self.grid = Grid(width: grid.width, height: grid.height, crs: grid.crs?.name, epsg: grid.crs?.epsg,
                          geoTransform: grid.geoTransform.coefficients)

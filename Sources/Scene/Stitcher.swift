@@ -27,7 +27,9 @@ public final class Stitcher {
     private var pending: [Int: Set<Int>] = [:]   // tile row -> planned tile indices not yet committed
     private var finishedStrips = Set<Int>()
 
-    public init(grid: TileGrid, classCount: Int, window: BlendWindow, sink: StripSink) throws {
+    /// `finishedStrips`: strips already written by an earlier, interrupted run (resume); tiles add
+    /// nothing to them.
+    public init(grid: TileGrid, classCount: Int, window: BlendWindow, sink: StripSink, finishedStrips: Set<Int> = []) throws {
         // Sums must fit UInt32: weight <= 4096, value <= 254, at most (tileSize / step + 1)^2 tiles.
         let overlapping = (grid.tileSize / grid.step + 1) * (grid.tileSize / grid.step + 1)
         guard overlapping * Int(BlendWindow.weightScale) * 255 < Int(UInt32.max) else {
@@ -36,7 +38,22 @@ public final class Stitcher {
         self.grid = grid
         self.classCount = classCount
         self.sink = sink
+        self.finishedStrips = finishedStrips
         weights = window.integerWeights(size: grid.tileSize, margin: grid.margin, step: grid.step)
+    }
+
+    /// True when every strip the tile touches is already written (its output is not needed).
+    public func isSettled(_ tile: Tile) -> Bool {
+        grid.strips(touchedByTileRow: tile.row).allSatisfy(finishedStrips.contains)
+    }
+
+    /// Withdraws a planned tile that will not be committed: quarantined after repeated failures, or
+    /// settled on resume. Its strips are finished without it.
+    public func withdraw(_ tile: Tile) throws {
+        guard pending[tile.row]?.remove(tile.index) != nil else {
+            throw SceneError(code: .duplicateTile, message: "tile \(tile.index) was not planned or is already committed")
+        }
+        try flushReadyStrips(touchedBy: tile.row)
     }
 
     /// Strips currently held in memory (for tests and memory reports).
@@ -81,6 +98,7 @@ public final class Stitcher {
             let y = tile.window.row + ty
             guard y >= 0 && y < grid.height else { continue }
             let strip = y / grid.step
+            guard !finishedStrips.contains(strip) else { continue }
             let accumulator = strips[strip] ?? StripAccumulator(rows: grid.stripRows(strip), width: width, classCount: classCount)
             strips[strip] = accumulator
             weights.withUnsafeBufferPointer { weights in

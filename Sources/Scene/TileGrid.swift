@@ -12,6 +12,14 @@ public struct Tile: Hashable, Sendable, Codable {
     /// The part of the scene this tile alone is responsible for (the centre of its window, clipped
     /// to the scene). Cores partition the scene: every pixel lies in exactly one.
     public let core: PixelWindow
+
+    public init(index: Int, row: Int, col: Int, window: PixelWindow, core: PixelWindow) {
+        self.index = index
+        self.row = row
+        self.col = col
+        self.window = window
+        self.core = core
+    }
 }
 
 /// Square tiles with overlap covering every pixel of a `width` x `height` scene.

@@ -3,8 +3,9 @@ public struct TileInput: Sendable {
     public let tile: Tile
     public let bandCount: Int
     public let size: Int
-    /// Band-sequential, `bandCount * size * size`, NCHW for one image. Invalid and zero-padded
-    /// pixels are 0 after normalization.
+    /// Band-sequential, `bandCount * size * size`, NCHW for one image. Raw from the reader (NaN
+    /// for invalid and zero-padded pixels); after `Normalization.prepare`, normalized with those
+    /// pixels 0.
     public var values: [Float]
     /// `size * size`: 1 where the pixel is inside the scene and valid, 0 elsewhere (padding,
     /// nodata). The stitcher gives 0-pixels no weight.
@@ -33,8 +34,28 @@ public struct Normalization: Sendable, Hashable {
 
     public static let identity = Normalization()
 
-    @inline(__always)
-    func apply(_ value: Float, band: Int) -> Float {
-        value * scale[scale.count == 1 ? 0 : band] + offset[offset.count == 1 ? 0 : band]
+    /// Checks the lists against a stack of `bandCount` bands.
+    public func check(bandCount: Int) throws {
+        for list in [scale, offset] where list.count != 1 && list.count != bandCount {
+            throw SceneError(code: .invalidArgument, message: "normalization has \(list.count) values for \(bandCount) stacked bands (give 1 or \(bandCount))")
+        }
+    }
+
+    /// Normalizes a raw tile for a model: value * scale + offset per band, NaN (no data, zero
+    /// padding) -> 0. The one place this happens, whether the model runs here or on a worker, so
+    /// both give the same bits.
+    public func prepare(_ input: TileInput) -> TileInput {
+        var output = input
+        let plane = input.size * input.size
+        output.values.withUnsafeMutableBufferPointer { values in
+            for band in 0..<input.bandCount {
+                let s = scale[scale.count == 1 ? 0 : band], o = offset[offset.count == 1 ? 0 : band]
+                for i in band * plane..<(band + 1) * plane {
+                    let v = values[i]
+                    values[i] = v.isNaN ? 0 : v * s + o
+                }
+            }
+        }
+        return output
     }
 }

@@ -3,11 +3,13 @@ import Raster
 /// Reads a scene stack one tile row at a time and cuts the row's tiles from memory: each scene row
 /// is read from GDAL once, however much tiles overlap. Holds at most `tileSize` rows of the scene
 /// (all bands, Float32), so memory depends on the tile size and the scene's width, not its area.
+///
+/// Tiles come out raw (stack values, NaN where there is no data or zero padding); the model side
+/// normalizes them with `Normalization.prepare`, in this process or on a worker, the same way.
 public final class TileRowReader {
     public let stack: SceneStack
     public let grid: TileGrid
     public let padding: PaddingMode
-    public let normalization: Normalization
 
     /// Scene rows currently held, and the buffers: `values[(band * capacity + r) * width + x]` for
     /// scene row `rows.lowerBound + r`; `valid[r * width + x]`.
@@ -16,17 +18,13 @@ public final class TileRowReader {
     private var valid: [UInt8]
     private let capacity: Int
 
-    public init(stack: SceneStack, grid: TileGrid, padding: PaddingMode, normalization: Normalization) throws {
+    public init(stack: SceneStack, grid: TileGrid, padding: PaddingMode) throws {
         guard grid.width == stack.grid.width, grid.height == stack.grid.height else {
             throw SceneError(code: .invalidArgument, message: "tile grid \(grid.width)x\(grid.height) does not match the scene \(stack.grid.width)x\(stack.grid.height)")
-        }
-        for list in [normalization.scale, normalization.offset] where list.count != 1 && list.count != stack.bandCount {
-            throw SceneError(code: .invalidArgument, message: "normalization has \(list.count) values for \(stack.bandCount) stacked bands (give 1 or \(stack.bandCount))")
         }
         self.stack = stack
         self.grid = grid
         self.padding = padding
-        self.normalization = normalization
         capacity = min(grid.tileSize, grid.height)
         values = [Float](repeating: .nan, count: stack.bandCount * capacity * grid.width)
         valid = [UInt8](repeating: 0, count: capacity * grid.width)
@@ -77,11 +75,11 @@ public final class TileRowReader {
         rows = wanted
     }
 
-    /// The normalized, padded input of `tile`, whose row must be loaded.
+    /// The raw, padded input of `tile` (NaN where there is no data), whose row must be loaded.
     public func input(for tile: Tile) -> TileInput {
         precondition(neededRows(ofTileRow: tile.row) == rows, "tile row \(tile.row) is not loaded")
         let size = grid.tileSize, width = grid.width, height = grid.height, bands = stack.bandCount
-        var out = [Float](repeating: 0, count: bands * size * size)
+        var out = [Float](repeating: .nan, count: bands * size * size)
         var validity = [UInt8](repeating: 0, count: size * size)
         // Source column of each tile column (-1: zero padding), and whether it is inside the scene.
         let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) ?? -1 }
@@ -101,12 +99,10 @@ public final class TileRowReader {
                             for band in 0..<bands {
                                 let row = source.baseAddress! + (band * capacity + r) * width
                                 let into = target.baseAddress! + (band * size + ty) * size
-                                let scale = normalization.scale[normalization.scale.count == 1 ? 0 : band]
-                                let offset = normalization.offset[normalization.offset.count == 1 ? 0 : band]
                                 for tx in 0..<size {
                                     let x = columns[tx]
-                                    // Nodata (NaN) and zero padding stay 0 after normalization.
-                                    if x >= 0 && validRow[x] == 1 { into[tx] = row[x] * scale + offset }
+                                    // Nodata and zero padding stay NaN (0 once normalized).
+                                    if x >= 0 && validRow[x] == 1 { into[tx] = row[x] }
                                 }
                             }
                         }

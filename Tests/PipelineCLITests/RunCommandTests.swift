@@ -16,8 +16,10 @@ import Testing
         #expect(run.output.contains("tiles 1/1 (100%)"))
         #expect(FileManager.default.fileExists(atPath: "\(out)/probabilities.tif"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/run-report.json"))) as? [String: Any]
-        #expect(report?["tilesCommitted"] as? Int == 1)
-        #expect((report?["bands"] as? [String])?.count == 20)
+        let counts = report?["run"] as? [String: Any]
+        #expect(counts?["tilesCommitted"] as? Int == 1)
+        #expect((counts?["bands"] as? [String])?.count == 20)
+        #expect(report?["workersSeen"] as? Int == 1)
         let inspect = try PipelineBinary.run(["inspect", "\(out)/probabilities.tif"])
         #expect(inspect.output.contains("EPSG:32631") && inspect.output.contains("nodata 255  red"))
     }

@@ -110,13 +110,13 @@ import Scene
 
         // Commit the same tiles in reverse order through the GDAL writer.
         let grid = try TileGrid(width: 150, height: 110, tileSize: 64, overlap: 16)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: .reflect, normalization: options.normalization)
+        let reader = try TileRowReader(stack: stack, grid: grid, padding: .reflect)
         let writer = try ProbabilityRasterWriter(path: second, grid: stack.grid, classNames: ["red", "green", "blue"])
         let stitcher = try Stitcher(grid: grid, classCount: 3, window: .spline, sink: writer)
         var inputs: [TileInput] = []
         for row in 0..<grid.rows {
             try reader.load(tileRow: row)
-            inputs += grid.tiles(inRow: row).map(reader.input)
+            inputs += grid.tiles(inRow: row).map { options.normalization.prepare(reader.input(for: $0)) }
             try stitcher.plan(tileRow: row, tiles: grid.tiles(inRow: row))
         }
         for input in inputs.reversed() {

@@ -28,14 +28,14 @@ enum TestScenes {
     /// (all rows are planned first, so any order is allowed). Returns the stitched planes.
     static func stitch(stack: SceneStack, model: IdentityModel, options: TilingOptions, order: (inout [TileInput]) -> Void = { _ in }) throws -> [UInt8] {
         let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding, normalization: options.normalization)
+        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding)
         let sink = MemoryStripSink(width: grid.width, height: grid.height, classCount: model.classNames.count)
         let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: sink)
         var inputs: [TileInput] = []
         for row in 0..<grid.rows {
             try reader.load(tileRow: row)
             let tiles = grid.tiles(inRow: row).filter(reader.coreHasData)
-            inputs += tiles.map(reader.input)
+            inputs += tiles.map { options.normalization.prepare(reader.input(for: $0)) }
             try stitcher.plan(tileRow: row, tiles: tiles)
         }
         order(&inputs)

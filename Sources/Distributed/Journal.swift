@@ -1,0 +1,145 @@
+import Foundation
+import Raster
+import Scene
+
+/// What lets a killed coordinator resume without redoing a committed tile. In `OUT/.journal/`:
+///
+/// - `run.json`: what the run is (grid, tiling, classes, model digest); a resume with anything
+///   else is refused.
+/// - `tiles/<index>.bin`: each committed tile's quantized output and weight mask, written to a
+///   temporary name and renamed (so a file is whole or absent), and deleted once every strip it
+///   touches is written to the partial output file.
+/// - `strips.log`: strips written (and flushed) to the partial output, one index per line.
+/// - `committed.log`: every tile committed, one index per line (kept for the report and tests).
+///
+/// On resume, written strips are kept, journaled tiles are replayed into the stitcher, tiles whose
+/// strips are all written are settled, and only the rest is sent to workers.
+final class Journal {
+    struct RunIdentity: Codable, Equatable {
+        var width: Int
+        var height: Int
+        var geoTransform: [Double]
+        var tiling: TileGrid
+        var classes: [String]
+        var modelSHA256: String
+    }
+
+    let directory: URL
+    private let tilesDirectory: URL
+    private let grid: TileGrid
+    private var stripsLog: FileHandle
+    private var committedLog: FileHandle
+    private(set) var writtenStrips = Set<Int>()
+    private(set) var committedBefore = Set<Int>()
+    /// Journaled tiles whose strips are not all written yet.
+    private var liveTiles = Set<Int>()
+
+    /// Opens the journal for a new run (wiping any old one) or, with `resume`, continues one.
+    init(outputDirectory: String, identity: RunIdentity, resume: Bool) throws {
+        directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(".journal")
+        tilesDirectory = directory.appendingPathComponent("tiles")
+        grid = identity.tiling
+        let files = FileManager.default
+        let identityURL = directory.appendingPathComponent("run.json")
+        if resume {
+            guard let data = try? Data(contentsOf: identityURL) else {
+                throw DistributedError(code: .journal, message: "\(directory.path): no journal to resume from (run without --resume)")
+            }
+            let previous = try JSONDecoder().decode(RunIdentity.self, from: data)
+            guard previous == identity else {
+                throw DistributedError(code: .journal, message: "\(identityURL.path): the journal is for a different scene, tiling or model; run without --resume to start over")
+            }
+            writtenStrips = Set(try Journal.readLog(directory.appendingPathComponent("strips.log")))
+            committedBefore = Set(try Journal.readLog(directory.appendingPathComponent("committed.log")))
+            let names = (try? files.contentsOfDirectory(atPath: tilesDirectory.path)) ?? []
+            liveTiles = Set(names.compactMap { $0.hasSuffix(".bin") ? Int($0.dropLast(4)) : nil })
+            committedBefore.formUnion(liveTiles)
+        } else {
+            try? files.removeItem(at: directory)
+            try files.createDirectory(at: tilesDirectory, withIntermediateDirectories: true)
+            try JSONEncoder().encode(identity).write(to: identityURL)
+            for log in ["strips.log", "committed.log"] { files.createFile(atPath: directory.appendingPathComponent(log).path, contents: nil) }
+        }
+        stripsLog = try FileHandle(forWritingTo: directory.appendingPathComponent("strips.log"))
+        committedLog = try FileHandle(forWritingTo: directory.appendingPathComponent("committed.log"))
+        try stripsLog.seekToEnd()
+        try committedLog.seekToEnd()
+    }
+
+    /// True when a previous run committed `tile` and its output is on disk to replay.
+    func hasOutput(of tile: Int) -> Bool { liveTiles.contains(tile) }
+
+    func wasCommitted(_ tile: Int) -> Bool { committedBefore.contains(tile) }
+
+    /// Records a committed tile's output before it is stitched.
+    func recordCommit(tile: Int, probabilities: [UInt8], validity: [UInt8]) throws {
+        let file = tilesDirectory.appendingPathComponent("\(tile).bin"), partial = tilesDirectory.appendingPathComponent("\(tile).bin.tmp")
+        var data = Data(capacity: 8 + probabilities.count + validity.count)
+        withUnsafeBytes(of: UInt64(probabilities.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: probabilities)
+        data.append(contentsOf: validity)
+        try data.write(to: partial)
+        // rename(2) replaces atomically: a crash leaves the old state or the new, never half a file.
+        guard rename(partial.path, file.path) == 0 else {
+            throw DistributedError(code: .journal, message: "\(file.path): cannot write the journal entry (errno \(errno))")
+        }
+        liveTiles.insert(tile)
+        try committedLog.write(contentsOf: Data("\(tile)\n".utf8))
+    }
+
+    /// A journaled tile's output: (probabilities, validity).
+    func output(of tile: Int) throws -> ([UInt8], [UInt8]) {
+        let data = try Data(contentsOf: tilesDirectory.appendingPathComponent("\(tile).bin"))
+        guard data.count >= 8 else { throw DistributedError(code: .journal, message: "journal entry of tile \(tile) is truncated") }
+        let count = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
+        guard count <= data.count - 8 else { throw DistributedError(code: .journal, message: "journal entry of tile \(tile) is truncated") }
+        return (Array(data[8..<8 + count]), Array(data[(8 + count)...]))
+    }
+
+    /// Records a strip as written (after the output file was flushed), and forgets tiles whose
+    /// strips are now all written.
+    func recordStrip(_ strip: Int) throws {
+        writtenStrips.insert(strip)
+        try stripsLog.write(contentsOf: Data("\(strip)\n".utf8))
+        for tile in liveTiles {
+            let row = grid.tile(index: tile).row
+            if grid.strips(touchedByTileRow: row).allSatisfy(writtenStrips.contains) {
+                try? FileManager.default.removeItem(at: tilesDirectory.appendingPathComponent("\(tile).bin"))
+                liveTiles.remove(tile)
+            }
+        }
+    }
+
+    /// The run finished: the journal is no longer needed.
+    func remove() {
+        try? stripsLog.close()
+        try? committedLog.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static func readLog(_ url: URL) throws -> [Int] {
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        // A line cut short by a crash has no newline: ignore it.
+        let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
+        return complete.split(separator: "\n").compactMap { Int($0) }
+    }
+}
+
+/// Writes strips to the output and records them in the journal once they are on disk.
+final class JournalingSink: StripSink {
+    private let writer: ProbabilityRasterWriter
+    private let journal: Journal
+    private let step: Int
+
+    init(writer: ProbabilityRasterWriter, journal: Journal, step: Int) {
+        self.writer = writer
+        self.journal = journal
+        self.step = step
+    }
+
+    func write(window: PixelWindow, values: [UInt8]) throws {
+        try writer.write(window: window, values: values)
+        try writer.flush()
+        try journal.recordStrip(window.row / step)
+    }
+}

@@ -1,0 +1,210 @@
+import Scene
+
+/// The coordinator–worker protocol (ROUTER coordinator, DEALER workers). Every message is one
+/// header frame — magic "UNPW", protocol version, message type, then little-endian fields — plus,
+/// for bulk data, raw frames after it. See docs in `PROTOCOL.md` beside this file.
+enum WireMessage {
+    /// Worker → coordinator, first: who it is and what it can do.
+    case hello(Hello)
+    /// Coordinator → worker: the model to run, checked by SHA-256 on arrival.
+    case model(ModelPackage)
+    /// Worker → coordinator: the worker takes `credit` more jobs at a time (credit-based flow).
+    case ready(credit: Int)
+    /// Coordinator → worker: one tile to run.
+    case job(Job)
+    /// Worker → coordinator: a tile's quantized probabilities. Returns one credit.
+    case result(JobResult)
+    /// Worker → coordinator: a tile failed. Returns one credit.
+    case failure(JobFailure)
+    /// Both ways, when idle or busy: I am alive.
+    case heartbeat
+    /// Both ways: I am leaving (worker) / the run is over (coordinator).
+    case bye(reason: String)
+    /// Coordinator → a worker it does not know (it timed out, or the coordinator restarted): start
+    /// again with HELLO.
+    case reset
+
+    static let magic: [UInt8] = Array("UNPW".utf8)
+    static let protocolVersion: UInt8 = 1
+    /// No message has more frames than this (a JOB has 3); more is malformed.
+    static let maxFrames = 4
+
+    private enum Kind: UInt8 {
+        case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset
+    }
+
+    // MARK: Encoding
+
+    func frames() -> [[UInt8]] {
+        var header = BinaryWriter()
+        header.writeRaw(WireMessage.magic)
+        header.write(WireMessage.protocolVersion)
+        switch self {
+        case .hello(let hello):
+            header.write(Kind.hello.rawValue)
+            header.write(UInt16(hello.threads))
+            header.write(hello.capabilities)
+            header.write(hello.name)
+            return [header.bytes]
+        case .model(let package):
+            header.write(Kind.model.rawValue)
+            header.writeRaw(package.sha256)
+            header.write(package.kind)
+            header.write(package.classNames)
+            header.write(package.normalization.scale)
+            header.write(package.normalization.offset)
+            header.write(package.options)
+            return [header.bytes, package.bytes]
+        case .ready(let credit):
+            header.write(Kind.ready.rawValue)
+            header.write(UInt16(clamping: credit))
+            return [header.bytes]
+        case .job(let job):
+            header.write(Kind.job.rawValue)
+            header.write(UInt64(job.tileIndex))
+            header.write(UInt32(job.attempt))
+            header.write(UInt32(job.input.bandCount))
+            header.write(UInt32(job.input.size))
+            return [header.bytes, job.input.values.withUnsafeBytes { Array($0) }, job.input.validity]
+        case .result(let result):
+            header.write(Kind.result.rawValue)
+            header.write(UInt64(result.tileIndex))
+            header.write(UInt32(result.attempt))
+            header.write(UInt32(result.classCount))
+            header.write(UInt32(result.size))
+            header.write(UInt64(result.computeMicroseconds))
+            return [header.bytes, result.probabilities]
+        case .failure(let failure):
+            header.write(Kind.failure.rawValue)
+            header.write(UInt64(failure.tileIndex))
+            header.write(UInt32(failure.attempt))
+            header.write(failure.message)
+            return [header.bytes]
+        case .heartbeat:
+            header.write(Kind.heartbeat.rawValue)
+            return [header.bytes]
+        case .bye(let reason):
+            header.write(Kind.bye.rawValue)
+            header.write(reason)
+            return [header.bytes]
+        case .reset:
+            header.write(Kind.reset.rawValue)
+            return [header.bytes]
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Decodes a message; `tiling` (when known) bounds tile sizes so a hostile header cannot make
+    /// the receiver allocate gigabytes.
+    init(frames: [[UInt8]], maxTileSize: Int = 8192, maxBands: Int = 4096) throws {
+        guard let first = frames.first, frames.count <= WireMessage.maxFrames else {
+            throw WireError.malformed("\(frames.count) frames")
+        }
+        var reader = BinaryReader(first)
+        guard try reader.readRaw(4) == WireMessage.magic else { throw WireError.malformed("bad magic") }
+        let version = try reader.read(UInt8.self)
+        guard version == WireMessage.protocolVersion else { throw WireError.unsupportedVersion(version) }
+        let raw = try reader.read(UInt8.self)
+        guard let kind = Kind(rawValue: raw) else { throw WireError.unknownType(raw) }
+        func expectFrames(_ n: Int) throws {
+            guard frames.count == n else { throw WireError.malformed("\(kind) with \(frames.count) frames, expected \(n)") }
+        }
+        switch kind {
+        case .hello:
+            try expectFrames(1)
+            self = .hello(Hello(threads: Int(try reader.read(UInt16.self)), capabilities: try reader.read(UInt32.self),
+                                name: try reader.readString(maxBytes: 256)))
+        case .model:
+            try expectFrames(2)
+            let sha = try reader.readRaw(32)
+            let kind = try reader.readString(maxBytes: 64)
+            let classes = try reader.readStrings()
+            let scale = try reader.readFloats(), offset = try reader.readFloats()
+            let options = try reader.readString()
+            self = .model(ModelPackage(kind: kind, bytes: frames[1], classNames: classes,
+                                       normalization: Normalization(scale: scale, offset: offset), options: options, sha256: sha))
+        case .ready:
+            try expectFrames(1)
+            self = .ready(credit: Int(try reader.read(UInt16.self)))
+        case .job:
+            try expectFrames(3)
+            let tile = Int(try reader.read(UInt64.self)), attempt = Int(try reader.read(UInt32.self))
+            let bands = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
+            guard (1...maxBands).contains(bands), (1...maxTileSize).contains(size),
+                  frames[1].count == bands * size * size * 4, frames[2].count == size * size else {
+                throw WireError.malformed("job of \(bands) bands x \(size)^2 with frames of \(frames[1].count) and \(frames[2].count) bytes")
+            }
+            let values = frames[1].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            self = .job(Job(tileIndex: tile, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[2])))
+        case .result:
+            try expectFrames(2)
+            let tile = Int(try reader.read(UInt64.self)), attempt = Int(try reader.read(UInt32.self))
+            let classes = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
+            let micros = Int(truncatingIfNeeded: try reader.read(UInt64.self))
+            guard (1...4096).contains(classes), (1...maxTileSize).contains(size), frames[1].count == classes * size * size else {
+                throw WireError.malformed("result of \(classes) classes x \(size)^2 with \(frames[1].count) bytes")
+            }
+            self = .result(JobResult(tileIndex: tile, attempt: attempt, classCount: classes, size: size,
+                                     probabilities: frames[1], computeMicroseconds: micros))
+        case .failure:
+            try expectFrames(1)
+            self = .failure(JobFailure(tileIndex: Int(try reader.read(UInt64.self)), attempt: Int(try reader.read(UInt32.self)),
+                                       message: try reader.readString(maxBytes: 4096)))
+        case .heartbeat:
+            try expectFrames(1)
+            self = .heartbeat
+        case .bye:
+            try expectFrames(1)
+            self = .bye(reason: try reader.readString(maxBytes: 4096))
+        case .reset:
+            try expectFrames(1)
+            self = .reset
+        }
+    }
+}
+
+struct Hello: Equatable {
+    var threads: Int
+    /// Bit flags; none defined yet (reserved for compression, TTA modes, ...).
+    var capabilities: UInt32
+    var name: String
+}
+
+/// A tile's pixels as they travel: raw stack values (Float32, NaN = no data), band-sequential,
+/// and the stitching weight mask (1 = valid pixel inside the scene).
+struct RawTile: Equatable {
+    var bandCount: Int
+    var size: Int
+    var values: [Float]
+    var validity: [UInt8]
+
+    static func == (a: RawTile, b: RawTile) -> Bool {
+        a.bandCount == b.bandCount && a.size == b.size && a.validity == b.validity
+            && a.values.withUnsafeBytes { x in b.values.withUnsafeBytes { y in x.elementsEqual(y) } }
+    }
+}
+
+struct Job: Equatable {
+    /// The tile's index in the grid: the job id.
+    var tileIndex: Int
+    /// Counts from 1; a result is accepted only for the tile's current attempt.
+    var attempt: Int
+    var input: RawTile
+}
+
+struct JobResult: Equatable {
+    var tileIndex: Int
+    var attempt: Int
+    var classCount: Int
+    var size: Int
+    /// Quantized (see `ProbabilityQuantization`), band-sequential.
+    var probabilities: [UInt8]
+    var computeMicroseconds: Int
+}
+
+struct JobFailure: Equatable {
+    var tileIndex: Int
+    var attempt: Int
+    var message: String
+}

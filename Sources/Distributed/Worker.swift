@@ -1,0 +1,228 @@
+import Dispatch
+import Foundation
+import Messaging
+import Raster
+import Scene
+
+/// A worker: connects to a coordinator, receives the model (checked by SHA-256), asks for work with
+/// credit, runs each tile (normalize, model, quantize) on a compute thread while its main thread
+/// keeps the connection alive with heartbeats, and sends results back. If the coordinator goes
+/// silent it reconnects and says HELLO again; it exits when the coordinator says BYE.
+public final class Worker {
+    public struct Settings: Sendable {
+        public var endpoint: Endpoint
+        public var name: String
+        public var threads: Int
+        /// Jobs held at once: one running and one arriving keeps the compute thread busy.
+        public var credit = 2
+        public var heartbeatSeconds = 1.0
+        public var coordinatorTimeoutSeconds = 15.0
+        /// Stop after this long without a coordinator at all (nil: wait forever).
+        public var giveUpSeconds: Double? = nil
+        public var faults = FaultInjection.fromEnvironment()
+
+        public init(endpoint: Endpoint, name: String, threads: Int) {
+            self.endpoint = endpoint
+            self.name = name
+            self.threads = threads
+        }
+    }
+
+    public struct Hooks {
+        public var prepareSocket: (Socket) throws -> Void = { _ in }
+        public var log: (String) -> Void = { _ in }
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        public var tilesDone = 0
+        public var tilesFailed = 0
+        public var reconnects = 0
+    }
+
+    let settings: Settings
+    let factory: ModelFactory
+    let hooks: Hooks
+
+    public init(settings: Settings, factory: ModelFactory, hooks: Hooks = Hooks()) {
+        self.settings = settings
+        self.factory = factory
+        self.hooks = hooks
+    }
+
+    public func run(context: MessageContext) throws -> Summary {
+        try WorkerSession(worker: self, context: context).run()
+    }
+}
+
+/// Test hooks for failure drills, read from the environment of worker processes:
+/// `PIPELINE_FAULT_CRASH_TILE=N` aborts the process when it receives tile N (a poison tile);
+/// `PIPELINE_FAULT_DELAY_MS=M` sleeps M ms before each tile (slow workers, for chaos tests).
+public struct FaultInjection: Sendable {
+    public var crashTile: Int?
+    public var delayMilliseconds = 0
+
+    public static func fromEnvironment() -> FaultInjection {
+        let environment = ProcessInfo.processInfo.environment
+        return FaultInjection(crashTile: environment["PIPELINE_FAULT_CRASH_TILE"].flatMap { Int($0) },
+                              delayMilliseconds: environment["PIPELINE_FAULT_DELAY_MS"].flatMap { Int($0) } ?? 0)
+    }
+}
+
+/// Jobs in, outcomes out, across the main and compute threads.
+private final class ComputeQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [WireMessage] = []
+    let queue = DispatchQueue(label: "pipeline.worker.compute")
+
+    func post(_ message: WireMessage) { lock.withLock { outcomes.append(message) } }
+    func take() -> [WireMessage] { lock.withLock { defer { outcomes = [] }; return outcomes } }
+}
+
+/// The model and its package, handed to the compute thread. Only that thread runs the model.
+private final class LoadedModel: @unchecked Sendable {
+    let model: TileModel
+    let package: ModelPackage
+    init(model: TileModel, package: ModelPackage) {
+        self.model = model
+        self.package = package
+    }
+}
+
+private final class WorkerSession {
+    private let worker: Worker
+    private let context: MessageContext
+    private var socket: Socket
+    private var loaded: LoadedModel?
+    private let compute = ComputeQueue()
+    private var summary = Worker.Summary()
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private var lastHeard = 0.0, lastSent = 0.0, everHeard = false
+
+    init(worker: Worker, context: MessageContext) throws {
+        self.worker = worker
+        self.context = context
+        start = clock.now
+        socket = try WorkerSession.connect(worker, context)
+    }
+
+    private var now: Double {
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    private static func connect(_ worker: Worker, _ context: MessageContext) throws -> Socket {
+        let socket = try Socket(.dealer, in: context)
+        try socket.setLinger(.immediate)
+        try socket.setHeartbeatInterval(.seconds(1))
+        try socket.setHeartbeatTimeout(.seconds(5))
+        try socket.setHeartbeatTTL(.seconds(10))
+        try socket.setMaxMessageSize(2 << 30)
+        try worker.hooks.prepareSocket(socket)
+        try socket.connect(worker.settings.endpoint)
+        try socket.send(WireMessage.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)).frames())
+        return socket
+    }
+
+    func run() throws -> Worker.Summary {
+        let settings = worker.settings
+        let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: Int.max / 2)
+        while true {
+            if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
+                lastHeard = now
+                everHeard = true
+                do {
+                    if try handle(WireMessage(frames: frames)) { break }
+                } catch let error as WireError {
+                    worker.hooks.log("dropped a message from the coordinator: \(error)")
+                }
+            }
+            for outcome in compute.take() { try send(outcome) }
+            if now - lastSent >= settings.heartbeatSeconds { try send(.heartbeat) }
+            if now - lastHeard > settings.coordinatorTimeoutSeconds {
+                if let limit = settings.giveUpSeconds, !everHeard || now - lastHeard > limit, now > limit {
+                    throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(Int(now - lastHeard)) s")
+                }
+                worker.hooks.log("coordinator silent for \(Int(now - lastHeard)) s; reconnecting")
+                socket = try WorkerSession.connect(worker, context)
+                lastHeard = now
+                summary.reconnects += 1
+            }
+        }
+        return summary
+    }
+
+    private func send(_ message: WireMessage) throws {
+        try socket.send(message.frames())
+        lastSent = now
+        switch message {
+        case .result: summary.tilesDone += 1
+        case .failure: summary.tilesFailed += 1
+        default: break
+        }
+    }
+
+    /// Returns true when the worker should stop.
+    private func handle(_ message: WireMessage) throws -> Bool {
+        switch message {
+        case .model(let package):
+            if loaded?.package.sha256 != package.sha256 {
+                do {
+                    loaded = LoadedModel(model: try worker.factory.make(package), package: package)
+                    worker.hooks.log("model \(package.kind) \(package.digest.prefix(12)) loaded: \(package.classNames.count) classes")
+                } catch {
+                    try send(.bye(reason: "cannot load the model: \(error)"))
+                    throw error
+                }
+            }
+            try send(.ready(credit: worker.settings.credit))
+        case .job(let job):
+            enqueue(job)
+        case .reset:
+            worker.hooks.log("the coordinator does not know this worker; saying hello again")
+            try send(.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)))
+        case .bye(let reason):
+            worker.hooks.log("coordinator said bye: \(reason)")
+            return true
+        case .heartbeat:
+            break
+        case .hello, .ready, .result, .failure:
+            worker.hooks.log("dropped a \(message) message: only workers send those")
+        }
+        return false
+    }
+
+    private func enqueue(_ job: Job) {
+        guard let loaded else {
+            compute.post(.failure(JobFailure(tileIndex: job.tileIndex, attempt: job.attempt, message: "no model loaded")))
+            return
+        }
+        let faults = worker.settings.faults, compute = self.compute
+        compute.queue.async {
+            if faults.crashTile == job.tileIndex { abort() }
+            if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
+            compute.post(WorkerSession.run(job, on: loaded))
+        }
+    }
+
+    private static func run(_ job: Job, on loaded: LoadedModel) -> WireMessage {
+        let clock = ContinuousClock(), started = clock.now
+        let size = job.input.size
+        let tile = Tile(index: job.tileIndex, row: 0, col: 0, window: .init(col: 0, row: 0, width: size, height: size),
+                        core: .init(col: 0, row: 0, width: size, height: size))
+        do {
+            let raw = TileInput(tile: tile, bandCount: job.input.bandCount, size: size, values: job.input.values, validity: job.input.validity)
+            if let expected = loaded.model.inputBandCount, expected != raw.bandCount {
+                throw DistributedError(code: .modelMismatch, message: "the model expects \(expected) bands, the tile has \(raw.bandCount)")
+            }
+            let probabilities = try loaded.model.predict(loaded.package.normalization.prepare(raw))
+            let elapsed = clock.now - started
+            return .result(JobResult(tileIndex: job.tileIndex, attempt: job.attempt, classCount: loaded.package.classNames.count, size: size,
+                                     probabilities: ProbabilityQuantization.quantize(probabilities),
+                                     computeMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+        } catch {
+            return .failure(JobFailure(tileIndex: job.tileIndex, attempt: job.attempt, message: "\(error)"))
+        }
+    }
+}

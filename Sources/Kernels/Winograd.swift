@@ -1,0 +1,179 @@
+// Winograd F(4x4, 3x3) (Lavin & Gray 2016, interpolation points 0, ±1, ±2, ∞).
+//
+// Each 4x4 output block comes from a 6x6 input patch d: Y = A^T [ (G g G^T) ⊙ (B^T d B) ] A.
+// Per layer, for a block of T tiles (so the buffers below stay in cache):
+//   V[36][Cin][T]   = B^T d B       for every input channel and tile   (input transform)
+//   M[36][Cout][T]  = U[ξ] * V[ξ]   for each of the 36 points ξ        (36 GEMMs, OpenBLAS)
+//   Y               = A^T M A + bias, activation, written into NCHW    (output transform)
+// U[36][Cout][Cin] = G g G^T is computed once per layer when the plan is built.
+
+/// 1-D input transform B^T applied to 6 values.
+@inline(__always)
+private func inputTransform(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, _ a5: Float)
+    -> (Float, Float, Float, Float, Float, Float) {
+    (4 * a0 - 5 * a2 + a4, -4 * (a1 + a2) + a3 + a4, 4 * (a1 - a2) - a3 + a4,
+     2 * (a3 - a1) - a2 + a4, 2 * (a1 - a3) - a2 + a4, 4 * a1 - 5 * a3 + a5)
+}
+
+/// 1-D output transform A^T applied to 6 values.
+@inline(__always)
+private func outputTransform(_ m0: Float, _ m1: Float, _ m2: Float, _ m3: Float, _ m4: Float, _ m5: Float)
+    -> (Float, Float, Float, Float) {
+    let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+    return (m0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + m5)
+}
+
+/// 1-D kernel transform G applied to 3 values.
+private func kernelTransform(_ g0: Double, _ g1: Double, _ g2: Double) -> [Double] {
+    [g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2]
+}
+
+/// Transforms Cout x Cin x 3 x 3 weights into U[36][Cout][Cin] (in Double, then rounded once).
+func winogradTransformWeights(_ weights: [Float], outputChannels: Int, inputChannels: Int) -> [Float] {
+    var u = [Float](repeating: 0, count: 36 * outputChannels * inputChannels)
+    for co in 0..<outputChannels {
+        for ci in 0..<inputChannels {
+            let g = (0..<9).map { Double(weights[(co * inputChannels + ci) * 9 + $0]) }
+            // rows[i] = G applied to kernel row i (3 -> 6), then G applied down each column.
+            let rows = (0..<3).map { kernelTransform(g[$0 * 3], g[$0 * 3 + 1], g[$0 * 3 + 2]) }
+            for j in 0..<6 {
+                let column = kernelTransform(rows[0][j], rows[1][j], rows[2][j])
+                for i in 0..<6 { u[((i * 6 + j) * outputChannels + co) * inputChannels + ci] = Float(column[i]) }
+            }
+        }
+    }
+    return u
+}
+
+/// Tile bookkeeping for one Winograd convolution on one input shape.
+struct WinogradPlan {
+    let height: Int, width: Int, outHeight: Int, outWidth: Int
+    let tilesH: Int, tilesW: Int, totalTiles: Int
+    /// Tiles per work item (T): the GEMMs' N; V and M together are 36 * (Cin + Cout) * T floats.
+    let blockTiles: Int
+    let cin: Int, cout: Int
+    let padTop: Int, padLeft: Int
+
+    init(input: TensorShape, geometry: ConvGeometry, cin: Int, cout: Int) {
+        (height, width, self.cin, self.cout) = (input.h, input.w, cin, cout)
+        (outHeight, outWidth) = geometry.convOutput(h: input.h, w: input.w)
+        (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
+        tilesH = (max(outHeight, 0) + 3) / 4
+        tilesW = (max(outWidth, 0) + 3) / 4
+        totalTiles = input.n * tilesH * tilesW
+        // Aim at ~1.5 MB of V + M per worker (L2 + a share of L3), with N = T kept >= 32 for GEMM efficiency.
+        let target = max(32, 393_216 / (36 * (cin + cout)) / 8 * 8)
+        blockTiles = max(1, min(totalTiles, target))
+    }
+
+    var blocks: Int { (totalTiles + blockTiles - 1) / blockTiles }
+    var workspaceFloats: Int { 36 * (cin + cout) * blockTiles + 72 }
+}
+
+extension Convolution {
+    func runWinograd(input: UnsafePointer<Float>, shape s: TensorShape, output: UnsafeMutablePointer<Float>,
+                     workspace: Workspace, threads: Int) {
+        let plan = WinogradPlan(input: s, geometry: geometry, cin: inputChannels, cout: outputChannels)
+        guard plan.totalTiles > 0 else { return }
+        winogradWeights.withUnsafeBufferPointer { u in
+            bias.withUnsafeBufferPointer { bias in
+                parallelFor(plan.blocks, threads: threads) { block, worker in
+                    let region = workspace.region(worker)
+                    let v = region, m = region + 36 * plan.cin * plan.blockTiles
+                    let patch = m + 36 * plan.cout * plan.blockTiles
+                    let first = block * plan.blockTiles, count = min(plan.blockTiles, plan.totalTiles - first)
+                    transformInputBlock(input, plan: plan, first: first, count: count, into: v, patch: patch)
+                    let t = plan.blockTiles
+                    for xi in 0..<36 {
+                        // M[ξ][Cout x count] = U[ξ][Cout x Cin] * V[ξ][Cin x count], row-major, ld = T
+                        sgemm(m: plan.cout, n: count, k: plan.cin, a: u.baseAddress! + xi * plan.cout * plan.cin,
+                              lda: plan.cin, b: v + xi * plan.cin * t, ldb: t, c: m + xi * plan.cout * t, ldc: t)
+                    }
+                    transformOutputBlock(m, plan: plan, first: first, count: count, into: output, bias: bias)
+                }
+            }
+        }
+    }
+
+    /// Scalar input transform of tiles `first ..< first + count`, written at V columns `column ..< column + count`.
+    func transformInput(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int, column: Int,
+                        into v: UnsafeMutablePointer<Float>, patch d: UnsafeMutablePointer<Float>) {
+        let tilesPerImage = plan.tilesH * plan.tilesW, h = plan.height, w = plan.width
+        let pointStride = plan.cin * plan.blockTiles
+        for t in 0..<count {
+            let tile = first + t, n = tile / tilesPerImage, r = tile % tilesPerImage
+            let y0 = (r / plan.tilesW) * 4 - plan.padTop, x0 = (r % plan.tilesW) * 4 - plan.padLeft
+            let interior = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w
+            for c in 0..<plan.cin {
+                let plane = input + (n * plan.cin + c) * h * w
+                // d = the 6x6 patch (zero outside the image), row-major.
+                if interior {
+                    for i in 0..<6 {
+                        let line = plane + (y0 + i) * w + x0
+                        for j in 0..<6 { d[i * 6 + j] = line[j] }
+                    }
+                } else {
+                    for i in 0..<6 {
+                        let y = y0 + i
+                        for j in 0..<6 {
+                            let x = x0 + j
+                            d[i * 6 + j] = y >= 0 && y < h && x >= 0 && x < w ? plane[y * w + x] : 0
+                        }
+                    }
+                }
+                // Columns: B^T d, in place.
+                for j in 0..<6 {
+                    let r = inputTransform(d[j], d[6 + j], d[12 + j], d[18 + j], d[24 + j], d[30 + j])
+                    (d[j], d[6 + j], d[12 + j], d[18 + j], d[24 + j], d[30 + j]) = r
+                }
+                // Rows: (B^T d) B, scattered to V[ξ][c][t].
+                let target = v + c * plan.blockTiles + column + t
+                for i in 0..<6 {
+                    let row = d + i * 6
+                    let r = inputTransform(row[0], row[1], row[2], row[3], row[4], row[5])
+                    let base = target + i * 6 * pointStride
+                    base[0] = r.0; base[pointStride] = r.1; base[2 * pointStride] = r.2
+                    base[3 * pointStride] = r.3; base[4 * pointStride] = r.4; base[5 * pointStride] = r.5
+                }
+            }
+        }
+    }
+
+    /// Scalar output transform of tiles `first ..< first + count`, read from M columns `column ..< column + count`.
+    func transformOutput(_ m: UnsafeMutablePointer<Float>, plan: WinogradPlan, first: Int, count: Int, column: Int,
+                         into output: UnsafeMutablePointer<Float>, bias: UnsafeBufferPointer<Float>) {
+        let tilesPerImage = plan.tilesH * plan.tilesW, oh = plan.outHeight, ow = plan.outWidth
+        let pointStride = plan.cout * plan.blockTiles
+        var rows = (Float(0), Float(0), Float(0), Float(0))
+        let activation = self.activation
+        @inline(__always) func finish(_ x: Float) -> Float { activation?.apply(x) ?? x }
+        var tmp = [Float](repeating: 0, count: 24)
+        tmp.withUnsafeMutableBufferPointer { tmpBuffer in
+            let a = tmpBuffer.baseAddress!  // 6 rows x 4 columns: A^T applied along each row of M
+            for t in 0..<count {
+                let tile = first + t, n = tile / tilesPerImage, r = tile % tilesPerImage
+                let y0 = (r / plan.tilesW) * 4, x0 = (r % plan.tilesW) * 4
+                let rowsLeft = min(4, oh - y0), colsLeft = min(4, ow - x0)
+                for co in 0..<plan.cout {
+                    let source = m + co * plan.blockTiles + column + t
+                    for i in 0..<6 {
+                        let s = source + i * 6 * pointStride
+                        let o = outputTransform(s[0], s[pointStride], s[2 * pointStride], s[3 * pointStride],
+                                                s[4 * pointStride], s[5 * pointStride])
+                        (a[i * 4], a[i * 4 + 1], a[i * 4 + 2], a[i * 4 + 3]) = o
+                    }
+                    let b = bias[co]
+                    let plane = output + (n * plan.cout + co) * oh * ow
+                    for j in 0..<colsLeft {
+                        rows = outputTransform(a[j], a[4 + j], a[8 + j], a[12 + j], a[16 + j], a[20 + j])
+                        let column = plane + y0 * ow + x0 + j
+                        column[0] = finish(rows.0 + b)
+                        if rowsLeft > 1 { column[ow] = finish(rows.1 + b) }
+                        if rowsLeft > 2 { column[2 * ow] = finish(rows.2 + b) }
+                        if rowsLeft > 3 { column[3 * ow] = finish(rows.3 + b) }
+                    }
+                }
+            }
+        }
+    }
+}

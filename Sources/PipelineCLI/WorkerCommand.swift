@@ -1,0 +1,35 @@
+import ArgumentParser
+import Distributed
+import Foundation
+import Messaging
+
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run tiles for a coordinator: needs only this binary and the coordinator's address.",
+        discussion: "The coordinator ships the model (checked by SHA-256) and the pixels; the worker exits when the coordinator says the run is over."
+    )
+
+    @Option(help: "The coordinator's endpoint, e.g. tcp://host:5555.")
+    var connect: String
+
+    @Option(help: "Threads for the model (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Name shown in the coordinator's log (default: host:pid).")
+    var name: String?
+
+    @Option(name: .customLong("give-up"), help: "Exit after this many seconds without any coordinator (default: wait forever).")
+    var giveUp: Double?
+
+    func run() throws {
+        var settings = Worker.Settings(endpoint: try Endpoint(connect),
+                                       name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+                                       threads: threads)
+        settings.giveUpSeconds = giveUp
+        var hooks = Worker.Hooks()
+        hooks.log = { Console.error("worker \(settings.name): \($0)") }
+        let summary = try Worker(settings: settings, factory: ModelFactory(), hooks: hooks).run(context: MessageContext())
+        Console.error("worker \(settings.name): done, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
+    }
+}

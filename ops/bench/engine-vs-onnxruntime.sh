@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: the reference U-Net (20 bands, 10 classes, base 32, depth 4) on
+# onnxruntime (CPU, all graph optimizations) and on this engine (`pipeline bench`, release build),
+# at 1 and 2 threads, batch 1 and the D4 batch of 8, in one run on the same machine.
+# Issue 4's goal: the engine at most 0.7x onnxruntime's time per tile.
+#
+# Usage: ops/bench/engine-vs-onnxruntime.sh [--tile 256] [--runs 10] [--skip-build]
+# Needs python3 with numpy, onnx, onnxruntime (ops/install-deps.sh --test).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+shared="${SHARED_BENCH:-$repo/../shared/bench}"
+tile=256 runs=10 build=1
+while (($#)); do
+  case "$1" in
+    --tile) tile="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --skip-build) build=0; shift ;;
+    *) echo "usage: $0 [--tile N] [--runs N] [--skip-build]" >&2; exit 2 ;;
+  esac
+done
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+scratch="${SCRATCH_PATH:-.build}"
+if ((build)); then
+  (cd "$repo" && swift build -c release --scratch-path "$scratch" --product pipeline >/dev/null)
+fi
+pipeline="$repo/$scratch/release/pipeline"
+model="$work/unet_t$tile.onnx"
+python3 "$shared/make_unet_onnx.py" --tile "$tile" --out "$model" >/dev/null
+
+# Debian's OpenBLAS picks its kernels by CPU id and falls back to generic SSE3 (Prescott)
+# kernels on CPUs it does not know (e.g. some virtualized Xeons). Pick AVX-512 kernels when the
+# CPU has them, unless the caller chose a core type.
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX; fi
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
+
+echo "== onnxruntime"
+python3 "$shared/bench_ort.py" --model "$model" --threads 1,2 --batches 1,8 --runs "$runs"
+echo "== engine (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto})"
+for threads in 1 2; do
+  for batch in 1 8; do
+    "$pipeline" bench "$model" --tile "$tile" --threads "$threads" --batch "$batch" --runs "$runs" | tail -n 1
+  done
+done
