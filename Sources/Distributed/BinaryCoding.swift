@@ -47,6 +47,13 @@ struct BinaryReader {
         return value
     }
 
+    /// A 64-bit tile index or count that must fit an Int (a hostile 2^64 - 1 must not trap).
+    mutating func readIndex() throws -> Int {
+        let raw = try read(UInt64.self)
+        guard let value = Int(exactly: raw), value < 1 << 48 else { throw WireError.malformed("index \(raw) out of range") }
+        return value
+    }
+
     mutating func read(_: Double.Type) throws -> Double { Double(bitPattern: try read(UInt64.self)) }
 
     mutating func readString(maxBytes: Int = 1 << 20) throws -> String {

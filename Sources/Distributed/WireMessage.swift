@@ -129,7 +129,7 @@ enum WireMessage {
             self = .ready(credit: Int(try reader.read(UInt16.self)))
         case .job:
             try expectFrames(3)
-            let tile = Int(try reader.read(UInt64.self)), attempt = Int(try reader.read(UInt32.self))
+            let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
             let bands = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
             guard (1...maxBands).contains(bands), (1...maxTileSize).contains(size),
                   frames[1].count == bands * size * size * 4, frames[2].count == size * size else {
@@ -139,7 +139,7 @@ enum WireMessage {
             self = .job(Job(tileIndex: tile, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[2])))
         case .result:
             try expectFrames(2)
-            let tile = Int(try reader.read(UInt64.self)), attempt = Int(try reader.read(UInt32.self))
+            let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
             let classes = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
             let micros = Int(truncatingIfNeeded: try reader.read(UInt64.self))
             guard (1...4096).contains(classes), (1...maxTileSize).contains(size), frames[1].count == classes * size * size else {
@@ -149,7 +149,7 @@ enum WireMessage {
                                      probabilities: frames[1], computeMicroseconds: micros))
         case .failure:
             try expectFrames(1)
-            self = .failure(JobFailure(tileIndex: Int(try reader.read(UInt64.self)), attempt: Int(try reader.read(UInt32.self)),
+            self = .failure(JobFailure(tileIndex: try reader.readIndex(), attempt: Int(try reader.read(UInt32.self)),
                                        message: try reader.readString(maxBytes: 4096)))
         case .heartbeat:
             try expectFrames(1)

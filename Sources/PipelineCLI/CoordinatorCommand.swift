@@ -38,6 +38,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its journal, redoing no committed tile.")
     var resume = false
 
+    @OptionGroup var curve: CoordinatorCurveOptions
+
     func run() throws {
         let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID)
         let outputDirectory = try setup.outputDirectory(out, pipeline: pipeline)
@@ -50,8 +52,10 @@ struct CoordinatorCommand: ParsableCommand {
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
         hooks.log = { Console.error("coordinator: \($0)") }
         hooks.progress = ProgressPrinter().update
+        let context = try MessageContext()
+        try curve.apply(to: &hooks, context: context)
         let report = try Coordinator(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                                     settings: settings, hooks: hooks).run(context: MessageContext())
+                                     settings: settings, hooks: hooks).run(context: context)
         try CoordinatorOptions.finish(report, path: "\(outputDirectory)/run-report.json")
         Console.line("coordinator: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }

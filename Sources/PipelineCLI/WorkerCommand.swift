@@ -22,6 +22,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("give-up"), help: "Exit after this many seconds without any coordinator (default: wait forever).")
     var giveUp: Double?
 
+    @OptionGroup var curve: WorkerCurveOptions
+
     func run() throws {
         var settings = Worker.Settings(endpoint: try Endpoint(connect),
                                        name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
@@ -29,6 +31,7 @@ struct WorkerCommand: ParsableCommand {
         settings.giveUpSeconds = giveUp
         var hooks = Worker.Hooks()
         hooks.log = { Console.error("worker \(settings.name): \($0)") }
+        try curve.apply(to: &hooks)
         let summary = try Worker(settings: settings, factory: ModelFactory(), hooks: hooks).run(context: MessageContext())
         Console.error("worker \(settings.name): done, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
     }

@@ -1,0 +1,63 @@
+import Scene
+import Testing
+@testable import Distributed
+
+@Suite struct WireMessageTests {
+    @Test func everyMessageRoundTrips() throws {
+        let tile = RawTile(bandCount: 2, size: 3, values: (0..<18).map { Float($0) / 7 }, validity: [1, 1, 0, 1, 1, 1, 0, 0, 1])
+        let package = ModelPackage(kind: "identity", bytes: Array("{}".utf8), classNames: ["a", "b"],
+                                   normalization: Normalization(scale: [0.5, 2], offset: [1]))
+        let messages: [WireMessage] = [
+            .hello(Hello(threads: 4, capabilities: 0, name: "host:42")), .model(package), .ready(credit: 2),
+            .job(Job(tileIndex: 77, attempt: 2, input: tile)),
+            .result(JobResult(tileIndex: 77, attempt: 2, classCount: 2, size: 3, probabilities: Array(0..<18), computeMicroseconds: 1234)),
+            .failure(JobFailure(tileIndex: 5, attempt: 1, message: "boom")), .heartbeat, .bye(reason: "done"), .reset,
+        ]
+        for message in messages {
+            let decoded = try WireMessage(frames: message.frames())
+            #expect(decoded.frames() == message.frames(), "\(message)")
+        }
+        if case .model(let received) = try WireMessage(frames: WireMessage.model(package).frames()) {
+            #expect(received == package && received.isIntact)
+        } else {
+            Issue.record("not a model")
+        }
+    }
+
+    /// Random and truncated frames are refused with an error, never a crash.
+    @Test func malformedFramesAreErrors() {
+        var generator = SeededRandom(state: 1)
+        let valid = WireMessage.job(Job(tileIndex: 1, attempt: 1, input: RawTile(bandCount: 1, size: 2, values: [1, 2, 3, 4], validity: [1, 1, 1, 1]))).frames()
+        for _ in 0..<5000 {
+            var frames = valid
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: frames[0] = Array(frames[0].prefix(Int.random(in: 0...frames[0].count, using: &generator)))
+            case 1: frames[0][Int.random(in: 0..<frames[0].count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            case 2: frames = (0..<Int.random(in: 0...6, using: &generator)).map { _ in (0..<Int.random(in: 0...20, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+            default: frames[0] = Array("UNPW".utf8) + [1] + (0..<Int.random(in: 1...30, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            _ = try? WireMessage(frames: frames)
+        }
+        #expect(throws: WireError.self) { try WireMessage(frames: [Array("UNPW".utf8) + [2, 1]]) }
+        #expect(throws: WireError.self) { try WireMessage(frames: [Array("UNPW".utf8) + [1, 4] + [UInt8](repeating: 0xFF, count: 16), [], []]) }
+    }
+
+    @Test func aTamperedModelFailsItsChecksum() throws {
+        var package = try ModelPackage.identity(IdentityModel(bands: [1]), normalization: .identity)
+        package.bytes[0] ^= 1
+        #expect(!package.isIntact)
+        let error = #expect(throws: DistributedError.self) { try ModelFactory().make(package) }
+        #expect(error?.code == .modelMismatch)
+    }
+}
+
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
