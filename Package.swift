@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
-        .testTarget(name: "PipelineCLITests", dependencies: ["Messaging"]),
+        .testTarget(name: "PipelineCLITests", dependencies: ["Messaging"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,4 +1,8 @@
 import Distributed
+import Foundation
+import Inference
+import Kernels
+import ONNX
 import PipelineConfig
 import Scene
 
@@ -11,17 +15,56 @@ struct PipelineSetup {
     let model: TileModel
     let package: ModelPackage
 
-    init(pipeline: String, scene: String, sceneID: String?) throws {
+    /// `threads`: for a model run in this process.
+    init(pipeline: String, scene: String, sceneID: String?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         spec = try PipelineSpec.load(path: pipeline)
         stack = try SceneStack(sources: spec.sceneSources(sceneDirectory: scene, sceneID: sceneID), reference: spec.scene.reference)
         try spec.validateStackedBandCount(stack.bandCount)
-        options = try spec.tilingOptions(stackBandCount: stack.bandCount)
-        try options.normalization.check(bandCount: stack.bandCount)
-        model = try spec.tileModel(stackBandCount: stack.bandCount)
-        guard let identity = model as? Scene.IdentityModel else {
-            throw ValidationFailure(message: "\(pipeline): only the identity model can be shipped to workers in this build")
+        switch spec.model {
+        case .identity:
+            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: nil)
+            let identity = try spec.identityModel(stackBandCount: stack.bandCount)
+            model = identity
+            package = try ModelPackage.identity(identity, normalization: options.normalization)
+        case .onnx(let onnx):
+            let where_ = spec.locations.describe(FieldPath.root.key("model").key("path"))
+            let bytes: Data
+            do { bytes = try Data(contentsOf: URL(fileURLWithPath: onnx.path)) } catch {
+                throw ValidationFailure(message: "\(where_): cannot read the model '\(onnx.path)': \(error.localizedDescription)")
+            }
+            let graph: Graph
+            do { graph = try ONNXImporter().importModel(data: bytes, directory: URL(fileURLWithPath: onnx.path).deletingLastPathComponent()) } catch {
+                throw ValidationFailure(message: "\(where_): \(error)")
+            }
+            do { try graph.checkBandCount(stack.bandCount) } catch {
+                throw ValidationFailure(message: "\(where_): \(error) (the scene's sources stack \(stack.bandCount))")
+            }
+            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: graph.metadata.normalization)
+            let classes = try PipelineSetup.classNames(spec: onnx.classes, graph: graph, tileSize: options.tileSize, bands: stack.bandCount, where: where_)
+            let settings = EngineTileModel.Settings(tta: onnx.tta == .d4, merge: onnx.merge == .geometricMean ? "geometric-mean" : onnx.merge.rawValue)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            package = ModelPackage(kind: "onnx", bytes: Array(bytes), classNames: classes, normalization: options.normalization,
+                                   options: String(decoding: try encoder.encode(settings), as: UTF8.self))
+            model = try EngineTileModel(graph: graph, classNames: classes, settings: settings, threads: threads)
         }
-        package = try ModelPackage.identity(identity, normalization: options.normalization)
+        try options.normalization.check(bandCount: stack.bandCount)
+    }
+
+    /// Class names: the pipeline's, else the model's metadata, else class_1... for its outputs.
+    private static func classNames(spec: [String]?, graph: Graph, tileSize: Int, bands: Int, where place: String) throws -> [String] {
+        let outputs: Int
+        do {
+            let shapes = try Engine(graph: graph).outputShapes(for: TensorShape(n: 1, c: bands, h: tileSize, w: tileSize))
+            outputs = shapes.first?.c ?? 0
+        } catch {
+            throw ValidationFailure(message: "\(place): the model cannot take \(tileSize)-pixel tiles: \(error)")
+        }
+        let names = spec ?? graph.metadata.classNames ?? (1...max(1, outputs)).map { "class_\($0)" }
+        guard names.count == outputs else {
+            throw ValidationFailure(message: "\(place): \(names.count) class names for a model with \(outputs) outputs")
+        }
+        return names
     }
 
     func outputDirectory(_ out: String?, pipeline: String) throws -> String {

@@ -1,3 +1,4 @@
+import Inference
 import PipelineConfig
 import Raster
 import Scene
@@ -16,7 +17,8 @@ extension PipelineSpec {
         }
     }
 
-    func tilingOptions(stackBandCount: Int) throws -> TilingOptions {
+    /// `modelNormalization`: the model's metadata (mean, std), for `normalization: {mode: model}`.
+    func tilingOptions(stackBandCount: Int, modelNormalization: ModelMetadata.Normalization?) throws -> TilingOptions {
         let normalization: Scene.Normalization
         switch self.normalization {
         case .passThrough:
@@ -24,21 +26,21 @@ extension PipelineSpec {
         case .perBand(let perBand):
             normalization = Scene.Normalization(scale: perBand.scale.map { Float($0) }, offset: perBand.offset.map { Float($0) })
         case .fromModel:
-            throw ValidationFailure(message: "\(locations.describe(FieldPath.root.key("normalization").key("mode"))): normalization 'model' needs a model with normalization metadata (ONNX models arrive with the inference engine)")
+            guard let model = modelNormalization else {
+                throw ValidationFailure(message: "\(locations.describe(FieldPath.root.key("normalization").key("mode"))): normalization 'model' needs an ONNX model with normalization_mean and normalization_std metadata")
+            }
+            // (value - mean) / std == value * (1 / std) + (-mean / std)
+            normalization = Scene.Normalization(scale: model.std.map { 1 / $0 }, offset: zip(model.mean, model.std).map { -$0 / $1 })
         }
         return TilingOptions(tileSize: tiling.tileSize, overlap: tiling.overlap, padding: tiling.padding.scene,
                              window: blending.window.scene, normalization: normalization)
     }
 
-    func tileModel(stackBandCount: Int) throws -> TileModel {
-        switch model {
-        case .identity(let identity):
-            let model = try Scene.IdentityModel(bands: identity.bands, classNames: identity.classes)
-            try model.check(stackBandCount: stackBandCount)
-            return model
-        case .onnx:
-            throw ValidationFailure(message: "\(locations.describe(FieldPath.root.key("model").key("kind"))): model kind 'onnx' needs the U-Net inference engine, which this build does not include yet; use kind 'identity'")
-        }
+    func identityModel(stackBandCount: Int) throws -> Scene.IdentityModel {
+        guard case .identity(let identity) = model else { preconditionFailure("not an identity model") }
+        let model = try Scene.IdentityModel(bands: identity.bands, classNames: identity.classes)
+        try model.check(stackBandCount: stackBandCount)
+        return model
     }
 }
 

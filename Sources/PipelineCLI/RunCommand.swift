@@ -46,7 +46,8 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID)
+        let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID,
+                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(out, pipeline: pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("run: \(setup.summary)")

@@ -32,7 +32,7 @@ struct WorkerCommand: ParsableCommand {
         var hooks = Worker.Hooks()
         hooks.log = { Console.error("worker \(settings.name): \($0)") }
         try curve.apply(to: &hooks)
-        let summary = try Worker(settings: settings, factory: ModelFactory(), hooks: hooks).run(context: MessageContext())
+        let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks).run(context: MessageContext())
         Console.error("worker \(settings.name): done, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
     }
 }
