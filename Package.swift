@@ -37,7 +37,7 @@ let package = Package(
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
-        .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"]),
+        .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
         // The `pipeline` command-line tool: thin commands over the libraries.
         .executableTarget(

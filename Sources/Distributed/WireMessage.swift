@@ -2,7 +2,7 @@ import Scene
 
 /// The coordinator–worker protocol (ROUTER coordinator, DEALER workers). Every message is one
 /// header frame — magic "UNPW", protocol version, message type, then little-endian fields — plus,
-/// for bulk data, raw frames after it. See docs in `PROTOCOL.md` beside this file.
+/// for bulk data, raw frames after it. Documented in `PROTOCOL.md` beside this file.
 enum WireMessage {
     /// Worker → coordinator, first: who it is and what it can do.
     case hello(Hello)
