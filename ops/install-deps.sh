@@ -14,8 +14,11 @@ for arg in "$@"; do
 done
 
 apt_packages=(libgdal-dev gdal-bin libzmq3-dev libopenblas-dev pkg-config)
+# For tests only: iproute2 puts workers on hosts of their own (network namespaces).
+test_apt_packages=(iproute2)
 python_packages=(numpy onnx onnxruntime)
 
+((want_tests)) && apt_packages+=("${test_apt_packages[@]}")
 missing_apt=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing_apt+=("$pkg")

@@ -7,13 +7,16 @@ final class RunningProcess {
     let outputPath: String
     let errorPath: String
 
-    init(_ arguments: [String], environment: [String: String] = [:], logsIn directory: TemporaryDirectory, name: String) throws {
+    /// Runs `pipeline` with `arguments`, or, with `executable`, that program with `arguments`
+    /// minus their first element (its own name).
+    init(_ arguments: [String], environment: [String: String] = [:], logsIn directory: TemporaryDirectory, name: String,
+         executable: String? = nil) throws {
         outputPath = directory.file("\(name).out")
         errorPath = directory.file("\(name).err")
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.executableURL = PipelineBinary.url
-        process.arguments = arguments
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? PipelineBinary.url
+        process.arguments = executable == nil ? arguments : Array(arguments.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
