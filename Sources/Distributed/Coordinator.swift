@@ -20,8 +20,9 @@ public final class Coordinator {
         /// Tiles cut ahead of demand, per unit of worker credit (bounded memory: each queued tile
         /// holds its pixels).
         public var queuedPerCredit = 2
+        /// Continue from the journal in the output folder instead of starting over.
         public var resume = false
-        /// Whether tile failures are retried; off only for tests of quarantine.
+
         public init(endpoints: [Endpoint]) { self.endpoints = endpoints }
     }
 
