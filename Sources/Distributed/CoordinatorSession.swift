@@ -10,7 +10,8 @@ final class CoordinatorSession {
     private let socket: Socket
     private let grid: TileGrid
     private let scheduler: Scheduler
-    private let feeder: TileFeeder
+    /// Released before the COG is written (its row buffer is one of the largest allocations).
+    private var feeder: TileFeeder!
     private let writer: ProbabilityRasterWriter
     private let journal: Journal
     private let stitcher: Stitcher
@@ -89,13 +90,15 @@ final class CoordinatorSession {
         }
         for worker in workersSeen { try? socket.send([worker.identity] + WireMessage.bye(reason: "run complete").frames(), dontWait: true) }
         try stitcher.finish()
+        let skippedWithoutData = feeder.skippedWithoutData
+        feeder = nil
         let cogStart = now
         try writer.finish()
         timings.cogSeconds = now - cogStart
         timings.totalSeconds = now
         journal.remove()
-        emitProgress(force: true)
-        return report()
+        emitProgress(force: true, skippedWithoutData: skippedWithoutData)
+        return report(skippedWithoutData: skippedWithoutData)
     }
 
     private var isFinished: Bool { feeder.isExhausted && inputs.isEmpty && scheduler.outstandingCount == 0 }
@@ -237,17 +240,18 @@ final class CoordinatorSession {
         emitProgress(force: false)
     }
 
-    private func emitProgress(force: Bool) {
+    private func emitProgress(force: Bool, skippedWithoutData: Int? = nil) {
         guard force || now - lastProgress >= 1 else { return }
         lastProgress = now
-        coordinator.hooks.progress(RunProgress(tilesDone: committed + resumed, tilesSkipped: feeder.skippedWithoutData + scheduler.quarantined.count,
+        let skipped = skippedWithoutData ?? feeder.skippedWithoutData
+        coordinator.hooks.progress(RunProgress(tilesDone: committed + resumed, tilesSkipped: skipped + scheduler.quarantined.count,
                                                tilesTotal: grid.count, elapsed: now))
     }
 
-    private func report() -> DistributedRunReport {
+    private func report(skippedWithoutData: Int) -> DistributedRunReport {
         let stack = coordinator.stack
         let run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: coordinator.package.classNames,
-                            tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: feeder.skippedWithoutData,
+                            tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: skippedWithoutData,
                             outputs: [writer.path], timings: timings)
         let quarantined = scheduler.quarantined.keys.sorted().map { index -> DistributedRunReport.QuarantinedTile in
             let tile = grid.tile(index: index)

@@ -50,26 +50,30 @@ public enum InProcessRunner {
         var timings = RunReport.Timings()
         let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
         try options.normalization.check(bandCount: stack.bandCount)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding)
         let writer = try ProbabilityRasterWriter(path: outputPath, grid: stack.grid, classNames: model.classNames)
-        let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: writer)
         var done = 0, skipped = 0
-        for row in 0..<grid.rows {
-            try measure(&timings.readSeconds) { try reader.load(tileRow: row) }
-            let tiles = grid.tiles(inRow: row).filter(reader.coreHasData)
-            skipped += grid.columns - tiles.count
-            try measure(&timings.stitchSeconds) { try stitcher.plan(tileRow: row, tiles: tiles) }
-            for tile in tiles {
-                let input = measure(&timings.readSeconds) { options.normalization.prepare(reader.input(for: tile)) }
-                let output = try measure(&timings.modelSeconds) { try model.predict(input) }
-                try measure(&timings.stitchSeconds) {
-                    try stitcher.commit(tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
+        // The reader and stitcher go out of scope before the COG is written: their buffers are
+        // the largest allocations, and freeing them keeps the peak of the COG step low.
+        try {
+            let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding)
+            let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: writer)
+            for row in 0..<grid.rows {
+                try measure(&timings.readSeconds) { try reader.load(tileRow: row) }
+                let tiles = grid.tiles(inRow: row).filter(reader.coreHasData)
+                skipped += grid.columns - tiles.count
+                try measure(&timings.stitchSeconds) { try stitcher.plan(tileRow: row, tiles: tiles) }
+                for tile in tiles {
+                    let input = measure(&timings.readSeconds) { options.normalization.prepare(reader.input(for: tile)) }
+                    let output = try measure(&timings.modelSeconds) { try model.predict(input) }
+                    try measure(&timings.stitchSeconds) {
+                        try stitcher.commit(tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
+                    }
+                    done += 1
                 }
-                done += 1
+                progress(RunProgress(tilesDone: done, tilesSkipped: skipped, tilesTotal: grid.count, elapsed: seconds(since: start, clock)))
             }
-            progress(RunProgress(tilesDone: done, tilesSkipped: skipped, tilesTotal: grid.count, elapsed: seconds(since: start, clock)))
-        }
-        try stitcher.finish()
+            try stitcher.finish()
+        }()
         try measure(&timings.cogSeconds) { try writer.finish() }
         timings.totalSeconds = seconds(since: start, clock)
         return RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: model.classNames,

@@ -126,19 +126,20 @@ public final class Stitcher {
 }
 
 /// Integer sums for the rows of one output strip: per class sum(weight * value), and sum(weight).
+/// Rows are allocated when a tile first reaches them, so a strip that the current tile row only
+/// grazes costs only the rows it grazes.
 final class StripAccumulator {
     let rows: Range<Int>
     let width: Int
     let classCount: Int
-    private var sums: [UInt32]
-    private var weightSums: [UInt32]
+    /// Per row: class-major sums (`classCount * width`), then the weight sums (`width`).
+    private var rowSums: [[UInt32]?]
 
     init(rows: Range<Int>, width: Int, classCount: Int) {
         self.rows = rows
         self.width = width
         self.classCount = classCount
-        sums = [UInt32](repeating: 0, count: classCount * rows.count * width)
-        weightSums = [UInt32](repeating: 0, count: rows.count * width)
+        rowSums = [[UInt32]?](repeating: nil, count: rows.count)
     }
 
     var window: PixelWindow { PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count) }
@@ -147,14 +148,14 @@ final class StripAccumulator {
     /// points at the row in class 0's plane, the next class `classStride` further.
     func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
                 values: UnsafePointer<UInt8>, classStride: Int) {
-        let plane = rows.count * width, base = row * width + x0
-        weightSums.withUnsafeMutableBufferPointer { weightSums in
-            sums.withUnsafeMutableBufferPointer { sums in
-                for t in columns where validity[t] != 0 && weights[t] > 0 {
-                    let weight = weights[t], pixel = base + t
-                    weightSums[pixel] += weight
-                    for c in 0..<classCount { sums[c * plane + pixel] += weight * UInt32(values[c * classStride + t]) }
-                }
+        if rowSums[row] == nil { rowSums[row] = [UInt32](repeating: 0, count: (classCount + 1) * width) }
+        let width = width, classCount = classCount
+        rowSums[row]!.withUnsafeMutableBufferPointer { sums in
+            let weightSums = sums.baseAddress! + classCount * width
+            for t in columns where validity[t] != 0 && weights[t] > 0 {
+                let weight = weights[t], x = x0 + t
+                weightSums[x] += weight
+                for c in 0..<classCount { sums[c * width + x] += weight * UInt32(values[c * classStride + t]) }
             }
         }
     }
@@ -163,11 +164,14 @@ final class StripAccumulator {
     func result() -> [UInt8] {
         let plane = rows.count * width
         var out = [UInt8](repeating: ProbabilityQuantization.noData, count: classCount * plane)
-        for pixel in 0..<plane {
-            let total = weightSums[pixel]
-            guard total > 0 else { continue }
-            for c in 0..<classCount {
-                out[c * plane + pixel] = UInt8((sums[c * plane + pixel] + total / 2) / total)
+        for (r, row) in rowSums.enumerated() {
+            guard let row else { continue }
+            for x in 0..<width {
+                let total = row[classCount * width + x]
+                guard total > 0 else { continue }
+                for c in 0..<classCount {
+                    out[c * plane + r * width + x] = UInt8((row[c * width + x] + total / 2) / total)
+                }
             }
         }
         return out
