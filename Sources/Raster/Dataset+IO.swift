@@ -23,6 +23,30 @@ extension Dataset {
         return buffer
     }
 
+    /// Reads `window` of the given bands straight into caller-owned memory: value (band b, row r,
+    /// col c) goes to `buffer[b * bandStride + r * lineStride + c]`. Lets a caller fill part of a
+    /// larger buffer without an intermediate copy.
+    public func read<T: RasterScalar>(
+        _ type: T.Type = T.self, bands: [Int]? = nil, window: PixelWindow,
+        into buffer: UnsafeMutableBufferPointer<T>, lineStride: Int, bandStride: Int
+    ) throws {
+        let bandList = try checkedBands(bands)
+        try checkWindow(window)
+        let last = (bandList.count - 1) * bandStride + (window.height - 1) * lineStride + window.width
+        guard lineStride >= window.width, bandStride >= 0, last <= buffer.count else {
+            throw RasterError(code: .invalidArgument, message: "buffer of \(buffer.count) values is too small for window \(window) x \(bandList.count) bands", path: path)
+        }
+        var bandMap = bandList.map { Int32($0) }
+        var extra = GDALRasterIOExtraArg()
+        pipeline_gdal_init_rasterio_extra_arg(&extra, Resampling.nearest.rasterIO)
+        let size = Int64(MemoryLayout<T>.stride)
+        try gdalChecked("GDALDatasetRasterIOEx", path: path, code: .readFailed) {
+            GDALDatasetRasterIOEx(handle, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                                  buffer.baseAddress, Int32(window.width), Int32(window.height), T.pixelType.gdal,
+                                  Int32(bandMap.count), &bandMap, size, size * Int64(lineStride), size * Int64(bandStride), &extra)
+        }
+    }
+
     /// Writes a band-sequential buffer into `window` of the given bands (all bands by default).
     public func write<T: RasterScalar>(_ values: [T], bands: [Int]? = nil, window: PixelWindow) throws {
         let bandList = try checkedBands(bands)

@@ -9,7 +9,7 @@ enum GDALRuntime {
         GDALAllRegister()
         pipeline_gdal_silence_errors()
         if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil {
-            CPLSetConfigOption("GDAL_CACHEMAX", "256")
+            CPLSetConfigOption("GDAL_CACHEMAX", "128")
         }
     }()
 

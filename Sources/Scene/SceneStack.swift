@@ -70,12 +70,20 @@ public final class SceneStack {
     /// Reads `window` (inside the grid) of every stacked band as Float32, band-sequential, with NaN
     /// for invalid pixels.
     public func read(window: PixelWindow) throws -> [Float] {
-        var values: [Float] = []
-        values.reserveCapacity(window.pixelCount * bandCount)
-        for layer in layers {
-            values += try layer.read(Float.self, window: window)
-        }
+        var values = [Float](repeating: 0, count: window.pixelCount * bandCount)
+        try values.withUnsafeMutableBufferPointer { try read(window: window, into: $0, bandStride: window.pixelCount) }
         return values
+    }
+
+    /// Reads `window` of every stacked band into caller-owned memory: band b, row r, col c at
+    /// `buffer[b * bandStride + r * window.width + c]` (no intermediate copies of large windows).
+    public func read(window: PixelWindow, into buffer: UnsafeMutableBufferPointer<Float>, bandStride: Int) throws {
+        var band = 0
+        for layer in layers {
+            let slice = UnsafeMutableBufferPointer(rebasing: buffer[(band * bandStride)...])
+            try layer.read(Float.self, window: window, into: slice, lineStride: window.width, bandStride: bandStride)
+            band += layer.bandCount
+        }
     }
 
     private static func checkBands(_ source: SceneSource, _ dataset: Dataset) throws {

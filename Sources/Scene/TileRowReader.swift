@@ -59,17 +59,20 @@ public final class TileRowReader {
         }
         let fresh = kept.isEmpty ? wanted : kept.upperBound..<wanted.upperBound
         if !fresh.isEmpty {
-            let read = try stack.read(window: PixelWindow(col: 0, row: fresh.lowerBound, width: width, height: fresh.count))
             let offset = fresh.lowerBound - wanted.lowerBound
-            let plane = fresh.count * width
-            for band in 0..<bands {
-                let target = (band * capacity + offset) * width
-                values.replaceSubrange(target..<target + plane, with: read[band * plane..<(band + 1) * plane])
+            let window = PixelWindow(col: 0, row: fresh.lowerBound, width: width, height: fresh.count)
+            // Straight into the row buffer: no scene-wide temporary arrays.
+            try values.withUnsafeMutableBufferPointer { buffer in
+                try stack.read(window: window, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * width)...]), bandStride: capacity * width)
             }
-            for i in 0..<plane {
-                var ok: UInt8 = 1
-                for band in 0..<bands where read[band * plane + i].isNaN { ok = 0; break }
-                valid[offset * width + i] = ok
+            values.withUnsafeBufferPointer { buffer in
+                valid.withUnsafeMutableBufferPointer { valid in
+                    for i in offset * width..<(offset + fresh.count) * width {
+                        var ok: UInt8 = 1
+                        for band in 0..<bands where buffer[band * capacity * width + i].isNaN { ok = 0; break }
+                        valid[i] = ok
+                    }
+                }
             }
         }
         rows = wanted
