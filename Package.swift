@@ -48,17 +48,19 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        // Helpers shared by the test targets (temporary folders, seeded random numbers).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNX", "Kernels"], exclude: ["Fixtures"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Inference", "Kernels"]),
-        .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster"]),
-        .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging"]),
+        .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
+        .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
-        .testTarget(name: "PipelineCLITests", dependencies: ["Messaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineCLITests", dependencies: ["Messaging", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

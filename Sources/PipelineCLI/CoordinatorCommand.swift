@@ -14,17 +14,7 @@ struct CoordinatorCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Pipeline definition (YAML).")
-    var pipeline: String
-
-    @Option(help: "Folder holding the scene's files.")
-    var scene: String
-
-    @Option(help: "Output folder (default: the pipeline's outputs.directory).")
-    var out: String?
-
-    @Option(name: .customLong("scene-id"), help: "Scene id substituted for {id} in source paths.")
-    var sceneID: String?
+    @OptionGroup var input: PipelineInputOptions
 
     @Option(help: "Endpoint to listen on, e.g. tcp://*:5555 (repeatable).")
     var bind: [String] = ["tcp://*:5555"]
@@ -41,8 +31,8 @@ struct CoordinatorCommand: ParsableCommand {
     @OptionGroup var curve: CoordinatorCurveOptions
 
     func run() throws {
-        let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID)
-        let outputDirectory = try setup.outputDirectory(out, pipeline: pipeline)
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
+        let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("coordinator: \(setup.summary)")
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init), resume: resume)

@@ -20,17 +20,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Pipeline definition (YAML), e.g. pipelines/demo.yaml.")
-    var pipeline: String
-
-    @Option(help: "Folder holding the scene's files.")
-    var scene: String
-
-    @Option(help: "Output folder (default: the pipeline's outputs.directory).")
-    var out: String?
-
-    @Option(name: .customLong("scene-id"), help: "Scene id substituted for {id} in source paths (default: the pipeline's scene.id).")
-    var sceneID: String?
+    @OptionGroup var input: PipelineInputOptions
 
     @Option(help: "Local worker processes; 0 runs the model in this process.")
     var workers: Int = 1
@@ -46,9 +36,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let setup = try PipelineSetup(pipeline: pipeline, scene: scene, sceneID: sceneID,
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let outputDirectory = try setup.outputDirectory(out, pipeline: pipeline)
+        let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("run: \(setup.summary)")
         let progress = ProgressPrinter()

@@ -1,3 +1,4 @@
+import TestSupport
 import Scene
 import Testing
 @testable import Distributed
@@ -26,7 +27,7 @@ import Testing
 
     /// Random and truncated frames are refused with an error, never a crash.
     @Test func malformedFramesAreErrors() {
-        var generator = SeededRandom(state: 1)
+        var generator = SeededGenerator(seed: 1)
         let valid = WireMessage.job(Job(tileIndex: 1, attempt: 1, input: RawTile(bandCount: 1, size: 2, values: [1, 2, 3, 4], validity: [1, 1, 1, 1]))).frames()
         for _ in 0..<5000 {
             var frames = valid
@@ -48,16 +49,5 @@ import Testing
         #expect(!package.isIntact)
         let error = #expect(throws: DistributedError.self) { try ModelFactory().make(package) }
         #expect(error?.code == .modelMismatch)
-    }
-}
-
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// A `pipeline` process started in the background, its output going to files, for tests that kill,

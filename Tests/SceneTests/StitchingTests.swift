@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Raster
 import Scene
@@ -6,7 +7,7 @@ import Scene
     /// Identity stitching reproduces the normalized input within one quantization step, at every
     /// pixel including the edges, for random scene sizes, tile sizes, overlaps, windows and padding.
     @Test func identityStitchingReproducesTheInput() throws {
-        var random = SeededGenerator(state: 42)
+        var random = SeededGenerator(seed: 42)
         for trial in 0..<12 {
             let width = [1, 7, 33, 95, 130].randomElement(using: &random)!
             let height = [1, 5, 40, 77, 128].randomElement(using: &random)!
@@ -42,7 +43,7 @@ import Scene
         // A model whose tile outputs depend on the tile position, so blending really mixes values.
         let model = try IdentityModel(bands: [3, 1, 2])
         let inOrder = try TestScenes.stitch(stack: stack, model: model, options: options)
-        var random = SeededGenerator(state: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<3 {
             let shuffled = try TestScenes.stitch(stack: stack, model: model, options: options) { $0.shuffle(using: &random) }
             #expect(shuffled == inOrder)

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Raster
 import Scene
@@ -45,17 +46,5 @@ enum TestScenes {
         try stitcher.finish()
         precondition(sink.writtenRows == grid.height)
         return sink.values
-    }
-}
-
-/// A small deterministic generator for property tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
