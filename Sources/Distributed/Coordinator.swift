@@ -17,9 +17,9 @@ public final class Coordinator {
         public var workerTimeoutSeconds = 10.0
         public var heartbeatSeconds = 1.0
         public var maxAttempts = 3
-        /// Tiles cut ahead of demand, per unit of worker credit (bounded memory: each queued tile
-        /// holds its pixels).
-        public var queuedPerCredit = 2
+        /// Tiles cut ahead of demand, per unit of free worker credit (bounded memory: each queued
+        /// tile holds its pixels).
+        public var queuedPerCredit = 1
         /// Continue from the journal in the output folder instead of starting over.
         public var resume = false
 

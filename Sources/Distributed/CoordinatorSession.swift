@@ -192,7 +192,8 @@ final class CoordinatorSession {
     // MARK: Work
 
     private func refill() throws {
-        let target = max(1, scheduler.totalCredit + scheduler.workerCount) * coordinator.settings.queuedPerCredit
+        // Enough cut tiles to answer every free credit at once; more would only hold pixels.
+        let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
         while scheduler.queuedCount < target {
             let readStart = now
             guard let (tile, input) = try feeder.next(plan: { row, tiles in

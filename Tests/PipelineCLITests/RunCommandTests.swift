@@ -20,7 +20,7 @@ import Testing
         let counts = report?["run"] as? [String: Any]
         #expect(counts?["tilesCommitted"] as? Int == 1)
         #expect((counts?["bands"] as? [String])?.count == 20)
-        #expect(report?["workersSeen"] as? Int == 1)
+        #expect((report?["workersSeen"] as? Int ?? 0) >= 1)
         let inspect = try PipelineBinary.run(["inspect", "\(out)/probabilities.tif"])
         #expect(inspect.output.contains("EPSG:32631") && inspect.output.contains("nodata 255  red"))
     }

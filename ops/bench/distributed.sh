@@ -3,7 +3,8 @@
 #  1. coordinator capacity: tiles per second served to 4 local workers running an identity model
 #     (1 class; no inference), hence how many ~3 s-per-tile workers one coordinator can feed;
 #  2. end-to-end overhead of `pipeline run` over the workers' pure model time, with the reference
-#     U-Net (20 bands, 10 classes, base 32, depth 4; ../shared/bench/make_unet_onnx.py), 1 worker;
+#     U-Net (20 bands, 10 classes, base 32, depth 4; ../shared/bench/make_unet_onnx.py), 1 worker,
+#     D4 test-time augmentation as in production (OVERHEAD_TTA=none for single passes);
 #  3. coordinator peak RSS with 8 workers on a 10,000^2 scene (identity, 10 classes).
 # Usage: ops/bench/distributed.sh [capacity|overhead|memory]... (default: all three).
 # Scenes are generated into $BENCH_DIR (default: a temporary folder) and reused.
@@ -53,11 +54,11 @@ for what in "$@"; do
       model="$work/unet.onnx"
       [ -f "$model" ] || python3 ../shared/bench/make_unet_onnx.py --tile 256 --out "$model" >/dev/null
       classes="[$(seq -s, -f 'c%g' 1 10)]"
-      pipeline "$work/overhead.yaml" "{kind: onnx, path: $model, tta: none, classes: $classes}"
+      pipeline "$work/overhead.yaml" "{kind: onnx, path: $model, tta: ${OVERHEAD_TTA:-d4}, classes: $classes}"
       "$bin" run "$work/overhead.yaml" --scene "$(scene 1024)" --out "$work/overhead" --workers 1 --threads 2 >/dev/null 2>&1
       r="$work/overhead/run-report.json"
       wall=$(field "$r" "run['timings']['totalSeconds']"); compute=$(field "$r" "workerComputeSeconds"); tiles=$(field "$r" "run['tilesCommitted']")
-      python3 -c "w,c,t=$wall,$compute,$tiles; print(f'overhead: {t} U-Net tiles: wall {w:.1f} s, pure model time {c:.1f} s ({1000*c/t:.0f} ms/tile), overhead {100*(w/c-1):.1f}%')"
+      python3 -c "w,c,t=$wall,$compute,$tiles; print(f'overhead: {t} U-Net tiles (tta ${OVERHEAD_TTA:-d4}): wall {w:.1f} s, pure model time {c:.1f} s ({1000*c/t:.0f} ms/tile), overhead {100*(w/c-1):.1f}%')"
       ;;
     memory)
       pipeline "$work/memory.yaml" "{kind: identity, bands: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}"
