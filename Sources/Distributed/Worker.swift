@@ -98,7 +98,9 @@ private final class WorkerSession {
     private var summary = Worker.Summary()
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    private var lastHeard = 0.0, lastSent = 0.0, everHeard = false
+    /// `lastHeard`: last message from the coordinator (time 0 = start). `lastAttempt`: last
+    /// (re)connection, which restarts the silence clock for reconnecting but not for giving up.
+    private var lastHeard = 0.0, lastAttempt = 0.0, lastSent = 0.0
 
     init(worker: Worker, context: MessageContext) throws {
         self.worker = worker
@@ -131,7 +133,6 @@ private final class WorkerSession {
         while true {
             if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
                 lastHeard = now
-                everHeard = true
                 do {
                     if try handle(WireMessage(frames: frames)) { break }
                 } catch let error as WireError {
@@ -140,13 +141,13 @@ private final class WorkerSession {
             }
             for outcome in compute.take() { try send(outcome) }
             if now - lastSent >= settings.heartbeatSeconds { try send(.heartbeat) }
-            if now - lastHeard > settings.coordinatorTimeoutSeconds {
-                if let limit = settings.giveUpSeconds, !everHeard || now - lastHeard > limit, now > limit {
-                    throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(Int(now - lastHeard)) s")
-                }
+            if let limit = settings.giveUpSeconds, now - lastHeard > limit {
+                throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(Int(now - lastHeard)) s")
+            }
+            if now - max(lastHeard, lastAttempt) > settings.coordinatorTimeoutSeconds {
                 worker.hooks.log("coordinator silent for \(Int(now - lastHeard)) s; reconnecting")
                 socket = try WorkerSession.connect(worker, context)
-                lastHeard = now
+                lastAttempt = now
                 summary.reconnects += 1
             }
         }

@@ -47,4 +47,12 @@ import Testing
         #expect(result.errorOutput.contains("scene size 3"))
         #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)")
     }
+
+    @Test func aWorkerWithoutACoordinatorGivesUpWithOneLine() throws {
+        let result = try PipelineBinary.run(["worker", "--connect", "tcp://127.0.0.1:9", "--give-up", "1"])
+        #expect(result.status != 0)
+        #expect(result.errorOutput.contains("no coordinator at tcp://127.0.0.1:9"), "\(result.errorOutput)")
+        let bad = try PipelineBinary.run(["worker", "--connect", "tcp//nowhere"])
+        #expect(bad.status != 0 && bad.errorOutput.split(separator: "\n").count == 1, "\(bad.errorOutput)")
+    }
 }
