@@ -8,8 +8,8 @@ struct CoordinatorCommand: ParsableCommand {
         commandName: "coordinator",
         abstract: "Serve a pipeline's tiles to workers on any machines, and stitch their results.",
         discussion: """
-            Binds a ZeroMQ ROUTER socket; start workers anywhere with
-            `pipeline worker --connect tcp://THIS_HOST:PORT`. Workers may join and leave at any time;
+            Binds a ZeroMQ ROUTER socket; start workers anywhere with \
+            `pipeline worker --connect tcp://THIS_HOST:PORT`. Workers may join and leave at any time; \
             the coordinator exits when every tile is committed (non-zero if some were quarantined).
             """
     )

@@ -9,13 +9,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline on a scene: stack, tile, predict, stitch, write georeferenced outputs.",
         discussion: """
-            Reads the scene's sources from --scene (paths in the pipeline are relative to it), stacks
-            them on the reference grid, runs the model on overlapping tiles and blends the results into
-            OUT/probabilities.tif (a Cloud-Optimized GeoTIFF, one UInt8 band per class, 0..254 = 0..1,
+            Reads the scene's sources from --scene (paths in the pipeline are relative to it), stacks \
+            them on the reference grid, runs the model on overlapping tiles and blends the results into \
+            OUT/probabilities.tif (a Cloud-Optimized GeoTIFF, one UInt8 band per class, 0..254 = 0..1, \
             255 = nodata) with OUT/run-report.json beside it.
 
-            With --workers N (N >= 1) a coordinator sends the tiles over ZeroMQ to N local worker
-            processes, journals every committed tile, and can --resume after a crash; --workers 0
+            With --workers N (N >= 1) a coordinator sends the tiles over ZeroMQ to N local worker \
+            processes, journals every committed tile, and can --resume after a crash; --workers 0 \
             runs everything in this process. Outputs are byte-identical either way.
             """
     )

@@ -7,9 +7,9 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate a synthetic DSTL-like WorldView-3 scene with ground truth.",
         discussion: """
-            Writes <id>.tif (RGB), <id>_P.tif (panchromatic), <id>_M.tif (8-band multispectral at 1/4
-            resolution), <id>_A.tif (8-band SWIR at ~1/24), <id>_truth.tif (10-band UInt8 mask of the
-            DSTL classes) and <id>_truth.gpkg (polygons with class_id and class_name), in UTM zone 31N.
+            Writes <id>.tif (RGB), <id>_P.tif (panchromatic), <id>_M.tif (8-band multispectral at 1/4 \
+            resolution), <id>_A.tif (8-band SWIR at ~1/24), <id>_truth.tif (10-band UInt8 mask of the \
+            DSTL classes) and <id>_truth.gpkg (polygons with class_id and class_name), in UTM zone 31N. \
             The same seed and size give byte-identical files.
             """
     )
