@@ -1,6 +1,6 @@
 /// A convolution prepared for repeated fast execution: weights laid out once for the algorithm
 /// chosen for its geometry, then run on raw NCHW buffers with a shared `Workspace`.
-public final class Convolution: @unchecked Sendable {
+public final class Convolution: PlannedKernel, @unchecked Sendable {
     /// How the convolution is computed.
     public enum Algorithm: String, Sendable, CaseIterable {
         /// Blocked im2col (a few hundred output pixels at a time, so the column buffer stays in
@@ -84,19 +84,5 @@ public final class Convolution: @unchecked Sendable {
         case .depthwise: runDepthwise(input: input, shape: shape, output: output, threads: threads)
         case .winograd: runWinograd(input: input, shape: shape, output: output, workspace: workspace, threads: threads)
         }
-    }
-
-    /// Convenience for tests and one-off calls: allocates the output and a workspace.
-    public func callAsFunction(_ input: Tensor, threads: Int = 1) -> Tensor {
-        var output = Tensor(zeros: outputShape(for: input.shape))
-        let workspace = Workspace()
-        workspace.reserve(floatsPerWorker: workspaceFloats(for: input.shape), workers: threads)
-        input.withUnsafeBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                run(input: inBuffer.baseAddress!, shape: input.shape, output: outBuffer.baseAddress!,
-                    workspace: workspace, threads: threads)
-            }
-        }
-        return output
     }
 }

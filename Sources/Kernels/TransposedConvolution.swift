@@ -1,6 +1,6 @@
 /// A transposed convolution (ONNX ConvTranspose) prepared for fast execution:
 /// `cols = W^T * x` by OpenBLAS, then col2im scatters the columns into the output.
-public final class TransposedConvolution: @unchecked Sendable {
+public final class TransposedConvolution: PlannedKernel, @unchecked Sendable {
     public let geometry: ConvGeometry
     /// Extra rows/columns at the bottom/right of the output (ONNX output_padding).
     public let outputPadding: (h: Int, w: Int)
@@ -89,19 +89,5 @@ public final class TransposedConvolution: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    /// Convenience for tests and one-off calls: allocates the output and a workspace.
-    public func callAsFunction(_ input: Tensor, threads: Int = 1) -> Tensor {
-        var output = Tensor(zeros: outputShape(for: input.shape))
-        let workspace = Workspace()
-        workspace.reserve(floatsPerWorker: workspaceFloats(for: input.shape), workers: threads)
-        input.withUnsafeBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                run(input: inBuffer.baseAddress!, shape: input.shape, output: outBuffer.baseAddress!,
-                    workspace: workspace, threads: threads)
-            }
-        }
-        return output
     }
 }

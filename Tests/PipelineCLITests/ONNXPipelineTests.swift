@@ -17,18 +17,7 @@ import Testing
 
     func pipeline(_ fixture: DistributedFixture, model: String, tta: String) throws -> String {
         let path = fixture.directory.file("onnx-\(tta).yaml")
-        try """
-            version: 1
-            scene:
-              id: chaos
-              sources:
-                - path: "{id}.tif"
-                - path: "{id}_M.tif"
-                  resampling: bilinear
-            normalization: {mode: per_band, scale: [0.00048852]}
-            tiling: {tile_size: 48, overlap: 16}
-            model: {kind: onnx, path: \(model), tta: \(tta)}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try DistributedFixture.writePipeline(path, model: "{kind: onnx, path: \(model), tta: \(tta)}")
         return path
     }
 

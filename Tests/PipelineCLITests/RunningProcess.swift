@@ -75,6 +75,14 @@ struct DistributedFixture {
         pipeline = directory.file("small-tiles.yaml")
         let synth = try PipelineBinary.run(["synth", "--out", scene, "--size", String(size), "--seed", "5", "--id", "chaos"])
         precondition(synth.status == 0, synth.errorOutput)
+        try DistributedFixture.writePipeline(pipeline, model: "{kind: identity, bands: [1, 2, 3, 9], classes: [red, green, blue, nir]}")
+        let run = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("reference"), "--workers", "0"])
+        precondition(run.status == 0, run.errorOutput)
+        reference = try Data(contentsOf: URL(fileURLWithPath: directory.file("reference/probabilities.tif")))
+    }
+
+    /// A small-tile pipeline over the fixture's scene (11 stacked bands) with the given model.
+    static func writePipeline(_ path: String, model: String) throws {
         try """
             version: 1
             scene:
@@ -85,11 +93,8 @@ struct DistributedFixture {
                   resampling: bilinear
             normalization: {mode: per_band, scale: [0.00048852]}
             tiling: {tile_size: 48, overlap: 16}
-            model: {kind: identity, bands: [1, 2, 3, 9], classes: [red, green, blue, nir]}
-            """.write(toFile: pipeline, atomically: true, encoding: .utf8)
-        let run = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("reference"), "--workers", "0"])
-        precondition(run.status == 0, run.errorOutput)
-        reference = try Data(contentsOf: URL(fileURLWithPath: directory.file("reference/probabilities.tif")))
+            model: \(model)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     func output(_ name: String) throws -> Data {
