@@ -1,5 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
+#if canImport(Foundation)
+import Foundation
+#endif
+
+// The numeric kernels are compiled for Haswell-class CPUs (AVX2 + FMA: Intel 2013+, AMD Zen and
+// later) so their SIMD code uses 256-bit registers; the rest of the program stays portable.
+// PIPELINE_TARGET_CPU overrides it at build time (e.g. `x86-64` for older CPUs, `native`).
+#if arch(x86_64)
+let kernelCPU = ProcessInfo.processInfo.environment["PIPELINE_TARGET_CPU"] ?? "haswell"
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", kernelCPU])]
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
 
 // Layering: each C library is imported by exactly one Swift module (Raster ← CGDAL,
 // Messaging ← CZeroMQ, Kernels ← COpenBLAS); domain modules never import C directly.
@@ -23,7 +36,7 @@ let package = Package(
         // Thin Swift layers over the C libraries.
         .target(name: "Raster", dependencies: ["CGDAL"]),
         .target(name: "Messaging", dependencies: ["CZeroMQ"]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         // SHA-256 in pure Swift (model and payload hashes); no dependencies.
         .target(name: "Checksum"),
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Kernels
 
 /// Per-node state prepared once per engine: convolution weights laid out for their algorithm,
@@ -21,6 +22,10 @@ public final class Engine {
     /// Constants copied to stable addresses for the lifetime of the engine.
     private let constantPointers: [ValueID: UnsafeMutablePointer<Float>]
     private var plans: [TensorShape: ExecutionPlan] = [:]
+    /// When true, `run` adds each node's wall time to `nodeSeconds` (for `pipeline bench --profile`).
+    public var profiling = false
+    /// Seconds spent in each node of `graph` over all profiled runs, indexed like `graph.nodes`.
+    public private(set) var nodeSeconds: [Double] = []
 
     public init(graph: Graph, options: EngineOptions = EngineOptions()) {
         var graph = graph
@@ -61,6 +66,11 @@ public final class Engine {
         return plan
     }
 
+    /// Shape of every value (input, constants, node outputs) for an input of `shape`.
+    public func valueShapes(for shape: TensorShape) throws -> [ValueID: TensorShape] {
+        try plan(for: shape).shapes
+    }
+
     /// Shapes of the outputs for an input of `shape`.
     public func outputShapes(for shape: TensorShape) throws -> [TensorShape] {
         let plan = try plan(for: shape)
@@ -78,10 +88,13 @@ public final class Engine {
                 if let constant = constantPointers[id] { return UnsafePointer(constant) }
                 return UnsafePointer(plan.slots[plan.slotOf[id]!])
             }
-            for (node, kernel) in zip(graph.nodes, kernels) {
+            if profiling && nodeSeconds.count != graph.nodes.count { nodeSeconds = Array(repeating: 0, count: graph.nodes.count) }
+            for (index, (node, kernel)) in zip(graph.nodes, kernels).enumerated() {
                 let inputs = node.inputs.map { (pointer($0), plan.shapes[$0]!) }
                 let output = plan.slots[plan.slotOf[node.output]!]
+                let start = profiling ? DispatchTime.now().uptimeNanoseconds : 0
                 execute(node, kernel, inputs: inputs, output: output, outputShape: plan.shapes[node.output]!, plan: plan)
+                if profiling { nodeSeconds[index] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             }
             return graph.outputs.map { output in
                 let shape = plan.shapes[output.value]!

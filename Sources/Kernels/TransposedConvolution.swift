@@ -1,5 +1,7 @@
 /// A transposed convolution (ONNX ConvTranspose) prepared for fast execution:
-/// `cols = W^T * x` by OpenBLAS, then col2im scatters the columns into the output.
+/// `cols = W^T * x` by OpenBLAS, then col2im scatters the columns into the output. When stride
+/// equals kernel (no pads, no dilation) `runTiled` writes the columns straight into place
+/// (TransposedConvolution+Stride.swift).
 public final class TransposedConvolution: PlannedKernel, @unchecked Sendable {
     public let geometry: ConvGeometry
     /// Extra rows/columns at the bottom/right of the output (ONNX output_padding).
@@ -30,20 +32,24 @@ public final class TransposedConvolution: PlannedKernel, @unchecked Sendable {
         return TensorShape(n: input.n, c: outputChannels, h: h + outputPadding.h, w: w + outputPadding.w)
     }
 
-    private var taps: Int { geometry.kernelH * geometry.kernelW }
-    private var outputChannelsPerGroup: Int { outputChannels / geometry.groups }
+    var taps: Int { geometry.kernelH * geometry.kernelW }
+    var outputChannelsPerGroup: Int { outputChannels / geometry.groups }
 
     private func blockColumns(for input: TensorShape) -> Int {
         min(max(input.h * input.w, 1), max(64, 131_072 / (outputChannelsPerGroup * taps) / 16 * 16))
     }
 
     public func workspaceFloats(for input: TensorShape) -> Int {
-        outputChannelsPerGroup * taps * blockColumns(for: input)
+        tilesOutput ? tiledWorkspaceFloats(for: input) : outputChannelsPerGroup * taps * blockColumns(for: input)
     }
 
     public func run(input: UnsafePointer<Float>, shape s: TensorShape, output: UnsafeMutablePointer<Float>,
                     workspace: Workspace, threads: Int) {
         precondition(s.c == inputChannels, "input has \(s.c) channels, transposed convolution expects \(inputChannels)")
+        if tilesOutput {
+            runTiled(input: input, shape: s, output: output, workspace: workspace, threads: threads)
+            return
+        }
         let g = geometry, out = outputShape(for: s), outPlane = out.h * out.w, inPlane = s.h * s.w
         let groups = g.groups, cinG = inputChannels / groups, coutG = outputChannelsPerGroup, taps = self.taps
         let columns = blockColumns(for: s)

@@ -48,6 +48,10 @@ extension Convolution {
         defer { t.deallocate(); valid.deallocate(); o.deallocate() }
         var group = 0
         while group + 8 <= count {
+            if plan.isRowGroup(first + group) {  // done below, channel by channel
+                group += 8
+                continue
+            }
             var interior = true
             for lane in 0..<8 {
                 let position = plan.position(first + group + lane)
@@ -99,6 +103,7 @@ extension Convolution {
             }
             group += 8
         }
+        transformInputRowGroups(input, plan: plan, first: first, count: count, into: v, staged: patch, chunks: t)
         if group < count {
             transformInput(input, plan: plan, first: first + group, count: count - group, column: group, into: v, patch: patch)
         }
@@ -108,11 +113,15 @@ extension Convolution {
                               into output: UnsafeMutablePointer<Float>, bias: UnsafeBufferPointer<Float>) {
         let oh = plan.outHeight, ow = plan.outWidth, pointStride = plan.cout * plan.blockTiles
         let activation = self.activation
-        let a = UnsafeMutablePointer<Lanes>.allocate(capacity: 24), o = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        let a = UnsafeMutablePointer<Lanes>.allocate(capacity: 40), o = UnsafeMutablePointer<Int>.allocate(capacity: 8)
         defer { a.deallocate(); o.deallocate() }
         var group = 0
         while group < count {
             let lanes = min(8, count - group)
+            if lanes == 8 && plan.isRowGroup(first + group) {  // done below, channel by channel
+                group += 8
+                continue
+            }
             var whole = lanes == 8
             for lane in 0..<lanes {
                 let position = plan.position(first + group + lane)
@@ -138,8 +147,8 @@ extension Convolution {
                 let plane = output + co * oh * ow
                 for j in 0..<4 {
                     let r = outputTransform(a[j], a[4 + j], a[8 + j], a[12 + j], a[16 + j], a[20 + j])
-                    let r0 = finish(r.0 + b, activation), r1 = finish(r.1 + b, activation)
-                    let r2 = finish(r.2 + b, activation), r3 = finish(r.3 + b, activation)
+                    let r0 = finishLanes(r.0 + b, activation), r1 = finishLanes(r.1 + b, activation)
+                    let r2 = finishLanes(r.2 + b, activation), r3 = finishLanes(r.3 + b, activation)
                     for lane in 0..<8 {
                         let cell = plane + o[lane] + j
                         cell[0] = r0[lane]; cell[ow] = r1[lane]; cell[2 * ow] = r2[lane]; cell[3 * ow] = r3[lane]
@@ -148,17 +157,6 @@ extension Convolution {
             }
             group += 8
         }
-    }
-}
-
-@inline(__always)
-private func finish(_ x: Lanes, _ activation: Activation?) -> Lanes {
-    switch activation {
-    case nil: return x
-    case .relu?: return x.replacing(with: 0, where: x .< 0)
-    case .some(let activation):
-        var y = x
-        for lane in 0..<8 { y[lane] = activation.apply(x[lane]) }
-        return y
+        transformOutputRowGroups(m, plan: plan, first: first, count: count, into: output, bias: bias, scratch: a)
     }
 }

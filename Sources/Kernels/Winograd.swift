@@ -67,7 +67,7 @@ struct WinogradPlan {
     }
 
     var blocks: Int { (totalTiles + blockTiles - 1) / blockTiles }
-    var workspaceFloats: Int { 36 * (cin + cout) * blockTiles + 72 }
+    var workspaceFloats: Int { 36 * (cin + cout) * blockTiles + 240 }
 }
 
 extension Convolution {

@@ -31,6 +31,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs.")
     var warmup = 2
 
+    @Flag(help: "Also print where the time goes: per operator type and the slowest nodes.")
+    var profile = false
+
     @OptionGroup var engine: EngineOptionGroup
 
     func validate() throws {
@@ -50,6 +53,7 @@ struct BenchCommand: ParsableCommand {
         let augmentation = TestTimeAugmentation(enabled: tta)
         var times: [Double] = []
         for index in 0..<(warmup + runs) {
+            runtime.profiling = profile && index >= warmup
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 _ = try augmentation.predict(input, with: runtime)
@@ -67,5 +71,9 @@ struct BenchCommand: ParsableCommand {
         Console.line(String(format: "%-7d %-5d %6d %10.1f %10.1f %10.1f %9.2f", engine.threads, batch, runs, median * 1e3,
                             times.min()! * 1e3, median * 1e3 / Double(tta ? batch : passes),
                             Double(flopsPerPass * passes) / median / 1e9))
+        if profile {
+            let inputShape = TensorShape(n: tta ? batch * 8 : batch, c: bands, h: tile, w: tile)
+            try printProfile(runtime, inputShape: inputShape, runs: runs)
+        }
     }
 }

@@ -45,24 +45,54 @@ import Testing
         }
     }
 
-    static let transposedCases: [(TensorShape, Int, ConvGeometry, (Int, Int))] = [
-        (TensorShape(n: 2, c: 4, h: 5, w: 6), 3, ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2), (0, 0)),
-        (TensorShape(n: 1, c: 4, h: 4, w: 3), 4, ConvGeometry(kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, groups: 2), (1, 1)),
-        (TensorShape(n: 1, c: 2, h: 3, w: 3), 2, ConvGeometry(kernelH: 3, kernelW: 2, dilationH: 2, padTop: 0, padLeft: 1, padBottom: 1, padRight: 0), (0, 0)),
+    struct TransposedCase: Sendable, CustomTestStringConvertible {
+        let input: TensorShape
+        let cout: Int
+        let geometry: ConvGeometry
+        var outputPadding = (h: 0, w: 0)
+        var activation: Activation? = .relu
+        var testDescription: String {
+            "\(input) -> \(cout) \(geometry) outputPadding=\(outputPadding) \(activation.map { "\($0)" } ?? "")"
+        }
+    }
+
+    static let transposedCases: [TransposedCase] = [
+        TransposedCase(input: TensorShape(n: 2, c: 4, h: 5, w: 6), cout: 3, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)),
+        TransposedCase(input: TensorShape(n: 1, c: 4, h: 4, w: 3), cout: 4, geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, groups: 2), outputPadding: (1, 1)),
+        TransposedCase(input: TensorShape(n: 1, c: 2, h: 3, w: 3), cout: 2, geometry: ConvGeometry(kernelH: 3, kernelW: 2, dilationH: 2, padTop: 0, padLeft: 1, padBottom: 1, padRight: 0)),
+        // Stride == kernel: footprints tile the output (runTiled). Odd heights split unevenly over
+        // 2 threads; output_padding rows/columns hold activation(bias).
+        TransposedCase(input: TensorShape(n: 1, c: 3, h: 5, w: 7), cout: 4, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2), activation: nil),
+        TransposedCase(input: TensorShape(n: 2, c: 4, h: 4, w: 6), cout: 3, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2), outputPadding: (1, 1)),
+        TransposedCase(input: TensorShape(n: 1, c: 3, h: 3, w: 5), cout: 2, geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 3, strideW: 3), outputPadding: (2, 1), activation: .sigmoid),
+        TransposedCase(input: TensorShape(n: 1, c: 4, h: 3, w: 4), cout: 6, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, groups: 2)),
+        // 64 x 4 taps x 64 columns per input row: the columns block holds 8 rows, so 10 rows take two GEMMs.
+        TransposedCase(input: TensorShape(n: 1, c: 2, h: 10, w: 64), cout: 64, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)),
     ]
 
-    @Test(arguments: 0..<3)
-    func transposedMatchesReference(_ index: Int) {
-        let (shape, cout, geometry, outputPadding) = Self.transposedCases[index]
-        let x = Self.random(shape, seed: 3)
-        let w = Self.random(TensorShape(n: shape.c, c: cout / geometry.groups, h: geometry.kernelH, w: geometry.kernelW), seed: 4)
-        let bias = (0..<cout).map { Float($0) * 0.05 }
-        let expected = referenceConvTranspose2D(x, weights: w, bias: bias, geometry: geometry, outputPadding: outputPadding, activation: .relu)
-        for threads in [1, 2] {
-            let actual = TransposedConvolution(weights: w, bias: bias, geometry: geometry, outputPadding: outputPadding,
-                                               activation: .relu)(x, threads: threads)
-            #expect(actual.shape == expected.shape)
-            for i in expected.storage.indices { #expect(abs(actual.storage[i] - expected.storage[i]) <= 1e-5 * 16) }
+    @Test(arguments: transposedCases, [1, 2])
+    func transposedMatchesReference(_ c: TransposedCase, threads: Int) {
+        let x = Self.random(c.input, seed: 3)
+        let w = Self.random(TensorShape(n: c.input.c, c: c.cout / c.geometry.groups, h: c.geometry.kernelH, w: c.geometry.kernelW), seed: 4)
+        let bias = (0..<c.cout).map { Float($0) * 0.05 - 0.1 }
+        let expected = referenceConvTranspose2D(x, weights: w, bias: bias, geometry: c.geometry, outputPadding: c.outputPadding,
+                                                activation: c.activation)
+        let conv = TransposedConvolution(weights: w, bias: bias, geometry: c.geometry, outputPadding: c.outputPadding,
+                                         activation: c.activation)
+        // Into NaNs rather than callAsFunction's zeros: the stride == kernel path writes every
+        // output element instead of accumulating, so a skipped one must show.
+        var actual = Tensor(shape: conv.outputShape(for: c.input), filled: .nan)
+        let workspace = Workspace()
+        workspace.reserve(floatsPerWorker: conv.workspaceFloats(for: c.input), workers: threads)
+        x.withUnsafeBufferPointer { source in
+            actual.withUnsafeMutableBufferPointer { target in
+                conv.run(input: source.baseAddress!, shape: c.input, output: target.baseAddress!, workspace: workspace, threads: threads)
+            }
         }
+        #expect(actual.shape == expected.shape)
+        guard actual.shape == expected.shape else { return }
+        // One issue per case, not per element: a broken scatter would otherwise report thousands.
+        let wrong = expected.storage.indices.filter { !(abs(actual.storage[$0] - expected.storage[$0]) <= 1e-5 * 16) }
+        #expect(wrong.isEmpty, "\(wrong.count) elements differ, first \(wrong.prefix(3).map { "\($0): \(actual.storage[$0]) vs \(expected.storage[$0])" })")
     }
 }

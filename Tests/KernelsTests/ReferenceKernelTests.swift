@@ -58,6 +58,15 @@ import TestSupport
         PoolCase(shape: TensorShape(n: 1, c: 2, h: 9, w: 8), window: PoolWindow(geometry: ConvGeometry(kernelH: 2, kernelW: 3, strideH: 1, strideW: 2, dilationH: 2, dilationW: 2, padTop: 1, padLeft: 1, padBottom: 0, padRight: 1))),
         PoolCase(shape: TensorShape(n: 1, c: 1, h: 5, w: 5), window: PoolWindow(geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), ceilMode: true, countIncludePad: true)),
         PoolCase(shape: TensorShape(n: 1, c: 1, h: 1, w: 1), window: PoolWindow(geometry: ConvGeometry(kernelH: 1, kernelW: 1))),
+        // No padding or dilation: the direct row loops (2x2 stride 2 has its own), widths a multiple
+        // of 16 and not, odd sizes dropping the last row/column, ceil_mode overhang on the per-window path.
+        PoolCase(shape: TensorShape(n: 1, c: 3, h: 6, w: 64), window: PoolWindow(geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2))),
+        PoolCase(shape: TensorShape(n: 2, c: 2, h: 7, w: 37), window: PoolWindow(geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2))),
+        PoolCase(shape: TensorShape(n: 1, c: 2, h: 5, w: 37), window: PoolWindow(geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2), ceilMode: true)),
+        PoolCase(shape: TensorShape(n: 1, c: 2, h: 9, w: 37), window: PoolWindow(geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 3, strideW: 3))),
+        PoolCase(shape: TensorShape(n: 1, c: 2, h: 10, w: 64), window: PoolWindow(geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 3, strideW: 3))),
+        PoolCase(shape: TensorShape(n: 1, c: 2, h: 8, w: 16), window: PoolWindow(geometry: ConvGeometry(kernelH: 3, kernelW: 3, strideH: 3, strideW: 3), ceilMode: true)),
+        PoolCase(shape: TensorShape(n: 1, c: 1, h: 9, w: 17), window: PoolWindow(geometry: ConvGeometry(kernelH: 3, kernelW: 2, strideH: 2, strideW: 1))),
     ]
 
     @Test(arguments: poolCases, [PoolKind.max, .average])
