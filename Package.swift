@@ -10,8 +10,11 @@ import Foundation
 #if arch(x86_64)
 let kernelCPU = ProcessInfo.processInfo.environment["PIPELINE_TARGET_CPU"] ?? "haswell"
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", kernelCPU])]
+// Code only ever called after a runtime check for AVX-512F (Kernels/CPUFeatures.swift).
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
 #else
 let kernelSettings: [SwiftSetting] = []
+let avx512Settings: [SwiftSetting] = []
 #endif
 
 // Layering: each C library is imported by exactly one Swift module (Raster ← CGDAL,
@@ -36,7 +39,9 @@ let package = Package(
         // Thin Swift layers over the C libraries.
         .target(name: "Raster", dependencies: ["CGDAL"]),
         .target(name: "Messaging", dependencies: ["CZeroMQ"]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "KernelsAVX512"], swiftSettings: kernelSettings),
+        // The Winograd GEMM for AVX-512 CPUs, in its own module so only it is compiled for AVX-512.
+        .target(name: "KernelsAVX512", swiftSettings: avx512Settings),
         // SHA-256 in pure Swift (model and payload hashes); no dependencies.
         .target(name: "Checksum"),
 

@@ -24,6 +24,8 @@ public final class Convolution: PlannedKernel, @unchecked Sendable {
     let bias: [Float]
     /// Winograd only: 36 x Cout x Cin, the transformed kernels `G g G^T` by transform point.
     let winogradWeights: [Float]
+    /// Winograd on AVX-512 CPUs: each U[ξ] packed in 8-row blocks for `packedGEMM512` (empty otherwise).
+    let packedWinogradWeights: [Float]
 
     /// `weights` is Cout x (Cin / groups) x kH x kW; `algorithm` nil picks the fastest that applies.
     public init(weights: Tensor, bias: [Float], geometry: ConvGeometry, activation: Activation? = nil,
@@ -42,6 +44,8 @@ public final class Convolution: PlannedKernel, @unchecked Sendable {
         self.algorithm = chosen
         self.winogradWeights = chosen == .winograd
             ? winogradTransformWeights(weights.storage, outputChannels: weights.shape.n, inputChannels: weights.shape.c) : []
+        self.packedWinogradWeights = chosen == .winograd && CPUFeatures.avx512
+            ? packWinogradWeights(winogradWeights, outputChannels: weights.shape.n, inputChannels: weights.shape.c) : []
     }
 
     public static func supports(_ algorithm: Algorithm, _ g: ConvGeometry, inputChannelsPerGroup: Int) -> Bool {

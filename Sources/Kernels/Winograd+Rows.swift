@@ -63,42 +63,33 @@ extension WinogradPlan {
 extension Convolution {
     /// Input transform of every row group among tiles `first ..< first + count` (V columns from 0).
     /// Channels are the outer loop, so each channel's rows are read front to back (prefetch-friendly).
-    /// `staged` holds 6 x 40 floats, `t` 30 vectors (column-transformed chunks).
+    /// `t` holds 30 vectors (column-transformed chunks).
     func transformInputRowGroups(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
-                                 into v: UnsafeMutablePointer<Float>, staged: UnsafeMutablePointer<Float>,
-                                 chunks t: UnsafeMutablePointer<Lanes>) {
+                                 into v: UnsafeMutablePointer<Float>, chunks t: UnsafeMutablePointer<Lanes>) {
         let h = plan.height, w = plan.width, plane = h * w
         let groups = stride(from: 0, to: count - 7, by: 8).filter { plan.isRowGroup(first + $0) }
         let positions = groups.map { plan.position(first + $0) }
-        let pointStride = plan.cin * plan.blockTiles
+        let pointStride = plan.vPointStride
         for c in 0..<plan.cin {
             for (column, position) in zip(groups, positions) {
                 let y0 = position.inputY, x0 = position.inputX
                 let channel = input + (position.image * plan.cin + c) * plane
-                let rows: UnsafePointer<Float>, rowStride: Int
-                if y0 >= 0 && y0 + 6 <= h && x0 >= 0 && x0 + 40 <= w {
-                    (rows, rowStride) = (channel + y0 * w + x0, w)
-                } else {
-                    // Windows reaching past the image (zero padding, or fewer than 40 pixels left
-                    // in the row) are staged into a zeroed 6 x 40 buffer first.
-                    let validX0 = max(x0, 0), validX1 = min(x0 + 40, w)
-                    staged.initialize(repeating: 0, count: 240)
-                    for i in 0..<6 where y0 + i >= 0 && y0 + i < h && validX1 > validX0 {
-                        (staged + i * 40 + validX0 - x0).update(from: channel + (y0 + i) * w + validX0, count: validX1 - validX0)
-                    }
-                    (rows, rowStride) = (UnsafePointer(staged), 40)
-                }
-                let raw = UnsafeRawPointer(rows), byteStride = rowStride * 4
-                @inline(__always) func load(_ i: Int, _ q: Int) -> Lanes {
-                    raw.loadUnaligned(fromByteOffset: i * byteStride + q * 32, as: Lanes.self)
-                }
                 // B^T down the 6 rows, 8 pixels at a time: t[k * 5 + q] = row k of B^T d, pixels 8q ..< 8q + 8.
-                for q in 0..<5 {
-                    let r = inputTransform(load(0, q), load(1, q), load(2, q), load(3, q), load(4, q), load(5, q))
-                    (t[q], t[5 + q], t[10 + q], t[15 + q], t[20 + q], t[25 + q]) = r
+                @inline(__always) func columnPass(_ load: (_ i: Int, _ q: Int) -> Lanes) {
+                    for q in 0..<5 {
+                        let r = inputTransform(load(0, q), load(1, q), load(2, q), load(3, q), load(4, q), load(5, q))
+                        (t[q], t[5 + q], t[10 + q], t[15 + q], t[20 + q], t[25 + q]) = r
+                    }
+                }
+                if y0 >= 0 && y0 + 6 <= h && x0 >= 0 && x0 + 40 <= w {
+                    let raw = UnsafeRawPointer(channel + y0 * w + x0), byteStride = w * 4
+                    columnPass { i, q in raw.loadUnaligned(fromByteOffset: i * byteStride + q * 32, as: Lanes.self) }
+                } else {
+                    // The window reaches past the image (zero padding, or fewer than 40 pixels left in the row).
+                    columnPass { i, q in borderChunk(channel, y: y0 + i, x: x0 + 8 * q, height: h, width: w) }
                 }
                 // · B along each row, with tiles as lanes; V[k * 6 + l][c][column ..< column + 8].
-                let target = UnsafeMutableRawPointer(v + c * plan.blockTiles + column), stride = pointStride * 4
+                let target = UnsafeMutableRawPointer(v + c * plan.vChannelStride + column), stride = pointStride * 4
                 for k in 0..<6 {
                     let d = windowColumns(t[k * 5], t[k * 5 + 1], t[k * 5 + 2], t[k * 5 + 3], t[k * 5 + 4])
                     let r = inputTransform(d.0, d.1, d.2, d.3, d.4, d.5)
@@ -120,7 +111,7 @@ extension Convolution {
     func transformOutputRowGroups(_ m: UnsafeMutablePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
                                   into output: UnsafeMutablePointer<Float>, bias: UnsafeBufferPointer<Float>,
                                   scratch: UnsafeMutablePointer<Lanes>) {
-        let oh = plan.outHeight, ow = plan.outWidth, pointStride = plan.cout * plan.blockTiles, activation = self.activation
+        let oh = plan.outHeight, ow = plan.outWidth, pointStride = plan.mPointStride, activation = self.activation
         let groups = stride(from: 0, to: count - 7, by: 8).filter { plan.isRowGroup(first + $0) }
         let offsets = groups.map { group in
             let position = plan.position(first + group)
@@ -130,7 +121,7 @@ extension Convolution {
         for co in 0..<plan.cout {
             let b = Lanes(repeating: bias[co])
             for (column, offset) in zip(groups, offsets) {
-                let source = UnsafeRawPointer(m + co * plan.blockTiles + column), stride = pointStride * 4
+                let source = UnsafeRawPointer(m + co * plan.mChannelStride + column), stride = pointStride * 4
                 @inline(__always) func load(_ xi: Int) -> Lanes { source.loadUnaligned(fromByteOffset: xi * stride, as: Lanes.self) }
                 for i in 0..<6 {
                     let r = outputTransform(load(i * 6), load(i * 6 + 1), load(i * 6 + 2), load(i * 6 + 3),
@@ -155,6 +146,17 @@ extension Convolution {
             }
         }
     }
+}
+
+/// Pixels (y, x ..< x + 8) of one channel plane, zero outside the image.
+@inline(__always)
+private func borderChunk(_ plane: UnsafePointer<Float>, y: Int, x: Int, height: Int, width: Int) -> Lanes {
+    guard y >= 0 && y < height else { return Lanes() }
+    let row = plane + y * width
+    if x >= 0 && x + 8 <= width { return UnsafeRawPointer(row + x).loadUnaligned(as: Lanes.self) }
+    var lanes = Lanes()
+    for lane in 0..<8 where x + lane >= 0 && x + lane < width { lanes[lane] = row[x + lane] }
+    return lanes
 }
 
 /// Bias-added values through the fused activation (ReLU inline, others per lane).

@@ -41,7 +41,7 @@ extension WinogradPlan {
 extension Convolution {
     func transformInputBlock(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
                              into v: UnsafeMutablePointer<Float>, patch: UnsafeMutablePointer<Float>) {
-        let plane = plan.height * plan.width, h = plan.height, w = plan.width, pointStride = plan.cin * plan.blockTiles
+        let plane = plan.height * plan.width, h = plan.height, w = plan.width, pointStride = plan.vPointStride
         // Scratch as raw pointers: arrays captured by the inner loads would be retained per call.
         let t = UnsafeMutablePointer<Lanes>.allocate(capacity: 36), valid = UnsafeMutablePointer<Lanes>.allocate(capacity: 36)
         let o = UnsafeMutablePointer<Int>.allocate(capacity: 8)
@@ -88,7 +88,7 @@ extension Convolution {
                     let r = inputTransform(load(0, j), load(1, j), load(2, j), load(3, j), load(4, j), load(5, j))
                     (t[j], t[6 + j], t[12 + j], t[18 + j], t[24 + j], t[30 + j]) = r
                 }
-                let target = UnsafeMutableRawPointer(v + c * plan.blockTiles + group)
+                let target = UnsafeMutableRawPointer(v + c * plan.vChannelStride + group)
                 let stride = pointStride * MemoryLayout<Float>.stride
                 for i in 0..<6 {
                     let r = inputTransform(t[i * 6], t[i * 6 + 1], t[i * 6 + 2], t[i * 6 + 3], t[i * 6 + 4], t[i * 6 + 5])
@@ -103,7 +103,7 @@ extension Convolution {
             }
             group += 8
         }
-        transformInputRowGroups(input, plan: plan, first: first, count: count, into: v, staged: patch, chunks: t)
+        transformInputRowGroups(input, plan: plan, first: first, count: count, into: v, chunks: t)
         if group < count {
             transformInput(input, plan: plan, first: first + group, count: count - group, column: group, into: v, patch: patch)
         }
@@ -111,7 +111,7 @@ extension Convolution {
 
     func transformOutputBlock(_ m: UnsafeMutablePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
                               into output: UnsafeMutablePointer<Float>, bias: UnsafeBufferPointer<Float>) {
-        let oh = plan.outHeight, ow = plan.outWidth, pointStride = plan.cout * plan.blockTiles
+        let oh = plan.outHeight, ow = plan.outWidth, pointStride = plan.mPointStride
         let activation = self.activation
         let a = UnsafeMutablePointer<Lanes>.allocate(capacity: 40), o = UnsafeMutablePointer<Int>.allocate(capacity: 8)
         defer { a.deallocate(); o.deallocate() }
@@ -134,7 +134,7 @@ extension Convolution {
                 continue
             }
             for co in 0..<plan.cout {
-                let source = UnsafeRawPointer(m + co * plan.blockTiles + group)
+                let source = UnsafeRawPointer(m + co * plan.mChannelStride + group)
                 let stride = pointStride * MemoryLayout<Float>.stride
                 @inline(__always) func load(_ xi: Int) -> Lanes { source.loadUnaligned(fromByteOffset: xi * stride, as: Lanes.self) }
                 // Rows of M (A^T along j), then columns (A^T along i): 4x4 outputs per lane.
