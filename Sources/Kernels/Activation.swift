@@ -15,8 +15,7 @@ public enum Activation: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .relu: return x > 0 ? x : 0
         case .leakyRelu(let alpha): return x < 0 ? alpha * x : x
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-        case .tanh: return Foundation.tanh(x)
+        case .sigmoid, .tanh: return apply8(Float8(repeating: x))[0]  // same values as on whole planes
         case .clip(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
         }
     }
@@ -27,7 +26,14 @@ public enum Activation: Hashable, Sendable, CustomStringConvertible {
         case .relu: for i in 0..<count { values[i] = values[i] > 0 ? values[i] : 0 }
         case .clip(let lo, let hi): for i in 0..<count { values[i] = Swift.min(Swift.max(values[i], lo), hi) }
         case .leakyRelu(let alpha): for i in 0..<count where values[i] < 0 { values[i] *= alpha }
-        default: for i in 0..<count { values[i] = apply(values[i]) }
+        default:
+            let raw = UnsafeMutableRawPointer(values)
+            var i = 0
+            while i + 8 <= count {
+                raw.storeBytes(of: apply8(raw.loadUnaligned(fromByteOffset: i * 4, as: Float8.self)), toByteOffset: i * 4, as: Float8.self)
+                i += 8
+            }
+            while i < count { values[i] = apply(values[i]); i += 1 }
         }
     }
 

@@ -162,12 +162,5 @@ private func borderChunk(_ plane: UnsafePointer<Float>, y: Int, x: Int, height: 
 /// Bias-added values through the fused activation (ReLU inline, others per lane).
 @inline(__always)
 func finishLanes(_ x: Lanes, _ activation: Activation?) -> Lanes {
-    switch activation {
-    case nil: return x
-    case .relu?: return x.replacing(with: 0, where: x .< 0)
-    case .some(let activation):
-        var y = x
-        for lane in 0..<8 { y[lane] = activation.apply(x[lane]) }
-        return y
-    }
+    activation?.apply8(x) ?? x
 }
