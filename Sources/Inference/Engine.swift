@@ -136,7 +136,7 @@ public final class Engine {
                            scaleH: target.scaleH, scaleW: target.scaleW, mode: resize.mode,
                            transform: resize.transform, threads: threads)
         case .concat(let axis):
-            concatenate(inputs.map { (pointer: $0.0, shape: $0.1) }, axis: axis, into: output)
+            concatenate(inputs.map { (pointer: $0.0, shape: $0.1) }, axis: axis, into: output, threads: threads)
         case .binary(let op):
             binary(op, inputs[0].0, inputs[0].1, inputs[1].0, inputs[1].1, into: output)
         case .pad(let begin, let end, let mode):
