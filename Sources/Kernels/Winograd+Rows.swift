@@ -71,7 +71,8 @@ extension Convolution {
         let positions = groups.map { plan.position(first + $0) }
         let pointStride = plan.vPointStride
         for c in 0..<plan.cin {
-            for (column, position) in zip(groups, positions) {
+            for g in groups.indices {  // (indices, not zip: zip's iterator was not inlined here)
+                let column = groups[g], position = positions[g]
                 let y0 = position.inputY, x0 = position.inputX
                 let channel = input + (position.image * plan.cin + c) * plane
                 // B^T down the 6 rows, 8 pixels at a time: t[k * 5 + q] = row k of B^T d, pixels 8q ..< 8q + 8.
@@ -120,7 +121,8 @@ extension Convolution {
         let a = scratch, block = scratch + 24  // block[y * 4 + x]: pixel (y, x) of the 4 x 4 block, per tile
         for co in 0..<plan.cout {
             let b = Lanes(repeating: bias[co])
-            for (column, offset) in zip(groups, offsets) {
+            for g in groups.indices {
+                let column = groups[g], offset = offsets[g]
                 let source = UnsafeRawPointer(m + co * plan.mChannelStride + column), stride = pointStride * 4
                 @inline(__always) func load(_ xi: Int) -> Lanes { source.loadUnaligned(fromByteOffset: xi * stride, as: Lanes.self) }
                 for i in 0..<6 {
@@ -162,5 +164,7 @@ private func borderChunk(_ plane: UnsafePointer<Float>, y: Int, x: Int, height: 
 /// Bias-added values through the fused activation (ReLU inline, others per lane).
 @inline(__always)
 func finishLanes(_ x: Lanes, _ activation: Activation?) -> Lanes {
-    activation?.apply8(x) ?? x
+    guard let activation else { return x }
+    if case .relu = activation { return x.replacing(with: 0, where: x .< 0) }
+    return activation.apply8(x)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KernelsAVX512
 
 // Winograd F(4x4, 3x3) (Lavin & Gray 2016, interpolation points 0, ±1, ±2, ∞).
@@ -79,9 +80,13 @@ struct WinogradPlan {
         tilesW = (max(outWidth, 0) + 3) / 4
         totalTiles = input.n * tilesH * tilesW
         // Aim at ~1.5 MB of V + M per worker (L2 + a share of L3), with N = T kept >= 32 for GEMM efficiency.
-        let target = max(32, 393_216 / (36 * (cin + cout)) / 8 * 8)
+        let target = max(32, WinogradPlan.blockFloats / (36 * (cin + cout)) / 8 * 8)
         blockTiles = max(1, min(totalTiles, target))
     }
+
+    /// Floats of V + M per block: 384 KB stays in L2 next to the weights and input rows (measured
+    /// against 192 KB, 768 KB and 1.5 MB). PIPELINE_WINOGRAD_BLOCK_FLOATS overrides it, for tuning.
+    static let blockFloats = Int(ProcessInfo.processInfo.environment["PIPELINE_WINOGRAD_BLOCK_FLOATS"] ?? "") ?? 98_304
 
     var blocks: Int { (totalTiles + blockTiles - 1) / blockTiles }
     /// V is laid out [36][Cin][T] and M [36][Cout][T], so the GEMM for point ξ reads and writes
