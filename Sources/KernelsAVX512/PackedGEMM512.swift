@@ -33,7 +33,7 @@ public func packedFloats(rows: Int, depth: Int) -> Int {
 
 /// `C[rows x n] = A * B`: A packed by `packRowBlocks` (`rows` x `depth`), B `depth` x `n` with rows
 /// `ldb` floats apart, C rows `ldc` floats apart. Columns of B past `n` up to the next multiple of
-/// 16 are read (never used in stored results): B's rows must have that much room.
+/// 32 may be read (never used in stored results): B's memory must extend that far.
 public func packedGEMM512(rows: Int, n: Int, depth: Int, packedA: UnsafePointer<Float>,
                           b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
     let blocks = (rows + packedRowsPerBlock - 1) / packedRowsPerBlock

@@ -2,7 +2,9 @@
 # Side-by-side benchmark: the reference U-Net (20 bands, 10 classes, base 32, depth 4) on
 # onnxruntime (CPU, all graph optimizations) and on this engine (`pipeline bench`, release build),
 # at 1 and 2 threads, batch 1 and the D4 batch of 8, in one run on the same machine.
-# Issue 4's goal: the engine at most 0.7x onnxruntime's time per tile.
+# Issue 4's goal: the engine at most 0.7x onnxruntime's time per tile, outputs within 1e-3 of
+# onnxruntime's: the last step runs both on one random 20-band chip at full size, without and with
+# D4 TTA, and prints the largest difference (onnxruntime_parity.py).
 #
 # Usage: ops/bench/engine-vs-onnxruntime.sh [--tile 256] [--runs 10] [--skip-build]
 # Needs python3 with numpy, onnx, onnxruntime (ops/install-deps.sh --test).
@@ -42,3 +44,14 @@ for threads in 1 2; do
     "$pipeline" bench "$model" --tile "$tile" --threads "$threads" --batch "$batch" --runs "$runs" | tail -n 1
   done
 done
+
+echo "== parity with onnxruntime (one ${tile}x$tile chip, 2 threads)"
+parity="$repo/ops/bench/onnxruntime_parity.py"
+python3 "$parity" prepare --model "$model" --dir "$work" --tile "$tile"
+status=0
+for tta in none d4; do
+  "$pipeline" infer "$model" --input "$work/chip.dat" --out "$work/engine_$tta.tif" --tta "$tta" --threads 2 >/dev/null
+  gdal_translate -q -of ENVI -co INTERLEAVE=BSQ "$work/engine_$tta.tif" "$work/engine_$tta.dat"
+  python3 "$parity" compare --dir "$work" --engine "$work/engine_$tta.dat" --tta "$tta" || status=1
+done
+exit "$status"
