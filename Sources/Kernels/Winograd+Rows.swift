@@ -25,10 +25,19 @@ private func outputTransform(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes,
 
 @inline(__always) private func unpackLow(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5]) }
 @inline(__always) private func unpackHigh(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7]) }
-@inline(__always) private func lowPairs(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[0], a[1], b[0], b[1], a[4], a[5], b[4], b[5]) }
-@inline(__always) private func highPairs(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[2], a[3], b[2], b[3], a[6], a[7], b[6], b[7]) }
-/// The upper half of `a` then the lower half of `b`: a chunk 4 pixels further on.
-@inline(__always) private func shifted(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[4], a[5], a[6], a[7], b[0], b[1], b[2], b[3]) }
+// The second level works on 64-bit pairs: the bitcast between the levels keeps LLVM from merging
+// them into 4-input shuffles, which it lowered to a broadcast and a blend per element.
+private typealias Pairs = SIMD4<Double>
+@inline(__always) private func lowPairs(_ a: Lanes, _ b: Lanes) -> Lanes {
+    let x = unsafeBitCast(a, to: Pairs.self), y = unsafeBitCast(b, to: Pairs.self)
+    return unsafeBitCast(Pairs(x[0], y[0], x[2], y[2]), to: Lanes.self)
+}
+@inline(__always) private func highPairs(_ a: Lanes, _ b: Lanes) -> Lanes {
+    let x = unsafeBitCast(a, to: Pairs.self), y = unsafeBitCast(b, to: Pairs.self)
+    return unsafeBitCast(Pairs(x[1], y[1], x[3], y[3]), to: Lanes.self)
+}
+/// The upper half of `a`, then the lower half of `b`.
+@inline(__always) private func upperThenLower(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[4], a[5], a[6], a[7], b[0], b[1], b[2], b[3]) }
 
 /// 4 x 4 transpose inside each 128-bit half: result k = (a[k], b[k], c[k], d[k], a[4+k], b[4+k], c[4+k], d[4+k]).
 @inline(__always)
@@ -38,14 +47,14 @@ private func transposeHalves(_ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: Lanes) -> 
 }
 
 /// Window columns 0...5 of 8 tiles (lane order σ) from 40 consecutive pixels in chunks c0...c4:
-/// columns 0-3 are the transposed chunks, columns 4-5 the first two of the chunks shifted by a tile.
+/// columns 0-3 are the transposed chunks; column 4 (5) is tiles 0, 2, 4, 6 of column 0 (1) one
+/// tile further on, i.e. the upper half of column 0 (1), then column 0 (1) of chunks c1...c4.
 @inline(__always)
 private func windowColumns(_ c0: Lanes, _ c1: Lanes, _ c2: Lanes, _ c3: Lanes, _ c4: Lanes)
     -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
     let (j0, j1, j2, j3) = transposeHalves(c0, c1, c2, c3)
-    let s0 = shifted(c0, c1), s1 = shifted(c1, c2), s2 = shifted(c2, c3), s3 = shifted(c3, c4)
-    let ab = unpackLow(s0, s1), cd = unpackLow(s2, s3)
-    return (j0, j1, j2, j3, lowPairs(ab, cd), highPairs(ab, cd))
+    let n12 = unpackLow(c1, c2), n34 = unpackLow(c3, c4)
+    return (j0, j1, j2, j3, upperThenLower(j0, lowPairs(n12, n34)), upperThenLower(j1, highPairs(n12, n34)))
 }
 
 extension WinogradPlan {
