@@ -1,3 +1,24 @@
+import KernelsAVX512
+
+/// Per group, W_g^T ((Cout/g * kH * kW) x Cin/g) packed for `packedGEMM512`, from ONNX's
+/// Cin x (Cout/g * kH * kW) layout (`columns` = Cout/g * kH * kW).
+func packTransposedWeights(_ w: [Float], inputChannels: Int, columns: Int, groups: Int) -> [Float] {
+    let cinG = inputChannels / groups, size = packedFloats(rows: columns, depth: cinG)
+    var packed = [Float](repeating: 0, count: groups * size)
+    var transposed = [Float](repeating: 0, count: columns * cinG)
+    for group in 0..<groups {
+        for ci in 0..<cinG {
+            for r in 0..<columns { transposed[r * cinG + ci] = w[(group * cinG + ci) * columns + r] }
+        }
+        transposed.withUnsafeBufferPointer { t in
+            packed.withUnsafeMutableBufferPointer {
+                packRowBlocks(t.baseAddress!, rows: columns, depth: cinG, lda: cinG, into: $0.baseAddress! + group * size)
+            }
+        }
+    }
+    return packed
+}
+
 /// Transposed convolution whose stride equals its kernel (the U-Net's 2x2 stride-2 upsampler).
 ///
 /// With dilation 1 and no pads the kernel footprints tile the output without overlapping: output
@@ -38,7 +59,7 @@ extension TransposedConvolution {
         let blocks = (s.h + rows - 1) / rows
         // Output columns/rows past the footprints (output_padding) get no contribution.
         let coveredW = s.w * kW, coveredH = s.h * kH
-        weights.withUnsafeBufferPointer { w in
+        weights.withUnsafeBufferPointer { w in packedWeights.withUnsafeBufferPointer { packed in
             bias.withUnsafeBufferPointer { bias in
                 parallelFor(s.n * groups * blocks, threads: threads) { item, worker in
                     let block = item % blocks, group = (item / blocks) % groups, n = item / (blocks * groups)
@@ -46,10 +67,17 @@ extension TransposedConvolution {
                     let target = output + (n * outputChannels + group * coutG) * outPlane
                     let cols = workspace.region(worker)
                     // cols[(CoutG*kH*kW) x count] = W_g^T * x[CinG x count]; W_g is CinG x (CoutG*kH*kW), row-major
-                    sgemmTransposedA(m: coutG * taps, n: count, k: cinG,
-                                     a: w.baseAddress! + group * cinG * coutG * taps, lda: coutG * taps,
-                                     b: input + (n * s.c + group * cinG) * inPlane + iy0 * s.w, ldb: inPlane,
-                                     c: cols, ldc: count)
+                    let x = input + (n * s.c + group * cinG) * inPlane + iy0 * s.w
+                    if !packed.isEmpty, count % 16 == 0, let packed = packed.baseAddress {
+                        // (count a multiple of 16: the AVX-512 GEMM reads no column past the block.)
+                        packedGEMM512(rows: coutG * taps, n: count, depth: cinG,
+                                      packedA: packed + group * packedFloats(rows: coutG * taps, depth: cinG),
+                                      b: x, ldb: inPlane, c: cols, ldc: count)
+                    } else {
+                        sgemmTransposedA(m: coutG * taps, n: count, k: cinG,
+                                         a: w.baseAddress! + group * cinG * coutG * taps, lda: coutG * taps,
+                                         b: x, ldb: inPlane, c: cols, ldc: count)
+                    }
                     for co in 0..<coutG {
                         let b = bias[group * coutG + co], plane = target + co * outPlane
                         for iy in iy0..<iy1 {
@@ -58,11 +86,7 @@ extension TransposedConvolution {
                                 // Tap (ky, kx) of this channel is cols row (co*kH + ky)*kW + kx.
                                 let tap = cols + (co * kH + ky) * kW * count + (iy - iy0) * s.w
                                 if kW == 2 {
-                                    let even = tap, odd = tap + count
-                                    for ix in 0..<s.w {
-                                        row[2 * ix] = even[ix] + b
-                                        row[2 * ix + 1] = odd[ix] + b
-                                    }
+                                    interleavePairs(even: tap, odd: tap + count, count: s.w, adding: b, into: row)
                                 } else {
                                     for kx in 0..<kW {
                                         let values = tap + kx * count
@@ -82,6 +106,28 @@ extension TransposedConvolution {
                     }
                 }
             }
-        }
+        } }
+    }
+}
+
+/// `row[2 i] = even[i] + b`, `row[2 i + 1] = odd[i] + b`: 8 pairs at a time with two interleaving
+/// shuffles (the scalar loop was not vectorized and cost as much as the layer's GEMM).
+@inline(__always)
+private func interleavePairs(even: UnsafePointer<Float>, odd: UnsafePointer<Float>, count: Int, adding b: Float,
+                             into row: UnsafeMutablePointer<Float>) {
+    typealias Lanes = SIMD8<Float>
+    let bias = Lanes(repeating: b), target = UnsafeMutableRawPointer(row)
+    var i = 0
+    while i + 8 <= count {
+        let e = UnsafeRawPointer(even + i).loadUnaligned(as: Lanes.self) + bias
+        let o = UnsafeRawPointer(odd + i).loadUnaligned(as: Lanes.self) + bias
+        target.storeBytes(of: Lanes(e[0], o[0], e[1], o[1], e[2], o[2], e[3], o[3]), toByteOffset: 8 * i, as: Lanes.self)
+        target.storeBytes(of: Lanes(e[4], o[4], e[5], o[5], e[6], o[6], e[7], o[7]), toByteOffset: 8 * i + 32, as: Lanes.self)
+        i += 8
+    }
+    while i < count {
+        row[2 * i] = even[i] + b
+        row[2 * i + 1] = odd[i] + b
+        i += 1
     }
 }

@@ -12,6 +12,9 @@ public final class TransposedConvolution: PlannedKernel, @unchecked Sendable {
     /// Cin x (Cout / groups) x kH x kW, ONNX layout: per group a Cin/g x (Cout/g * kH * kW) matrix.
     let weights: [Float]
     let bias: [Float]
+    /// On AVX-512 CPUs, for `runTiled`: each group's W^T ((Cout/g * kH * kW) x Cin/g) packed for
+    /// `packedGEMM512`, group after group (empty otherwise).
+    let packedWeights: [Float]
 
     public init(weights: Tensor, bias: [Float], geometry: ConvGeometry, outputPadding: (h: Int, w: Int) = (0, 0),
                 activation: Activation? = nil) {
@@ -25,6 +28,12 @@ public final class TransposedConvolution: PlannedKernel, @unchecked Sendable {
         self.activation = activation
         self.weights = weights.storage
         self.bias = bias.isEmpty ? [Float](repeating: 0, count: outputChannels) : bias
+        let g = geometry
+        let tiles = g.strideH == g.kernelH && g.strideW == g.kernelW && g.dilationH == 1 && g.dilationW == 1
+            && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
+        self.packedWeights = tiles && CPUFeatures.avx512
+            ? packTransposedWeights(weights.storage, inputChannels: weights.shape.n, columns: weights.shape.c * g.kernelH * g.kernelW,
+                                    groups: g.groups) : []
     }
 
     public func outputShape(for input: TensorShape) -> TensorShape {

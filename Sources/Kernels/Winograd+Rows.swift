@@ -170,10 +170,16 @@ private func borderChunk(_ plane: UnsafePointer<Float>, y: Int, x: Int, height: 
     return lanes
 }
 
-/// Bias-added values through the fused activation (ReLU inline, others per lane).
+/// Bias-added values through the fused activation: ReLU inline, the others (exp-based, rare in
+/// hidden layers) out of line so this stays small enough to inline into the transform loops.
 @inline(__always)
 func finishLanes(_ x: Lanes, _ activation: Activation?) -> Lanes {
-    guard let activation else { return x }
-    if case .relu = activation { return x.replacing(with: 0, where: x .< 0) }
-    return activation.apply8(x)
+    switch activation {
+    case nil: return x
+    case .relu?: return x.replacing(with: 0, where: x .< 0)
+    case let other?: return applyOutOfLine(other, x)
+    }
 }
+
+@inline(never)
+private func applyOutOfLine(_ activation: Activation, _ x: Lanes) -> Lanes { activation.apply8(x) }
