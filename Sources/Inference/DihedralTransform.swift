@@ -30,13 +30,43 @@ public struct DihedralTransform: Hashable, Sendable, CustomStringConvertible {
         return flipped ? (r, s - 1 - c) : (r, c)
     }
 
+    /// The source of output pixel (i, j) as a flat index `origin + i * rowStep + j * columnStep`:
+    /// every symmetry of the square is affine in (i, j), so planes are walked with two strides.
+    func steps(size s: Int) -> (origin: Int, rowStep: Int, columnStep: Int) {
+        let (r0, ri, rj, c0, ci, cj): (Int, Int, Int, Int, Int, Int) = switch rotations {
+        case 0: (0, 1, 0, 0, 0, 1)
+        case 1: (0, 0, 1, s - 1, -1, 0)
+        case 2: (s - 1, -1, 0, s - 1, 0, -1)
+        default: (s - 1, 0, -1, 0, 1, 0)
+        }
+        let (c0f, cif, cjf) = flipped ? (s - 1 - c0, -ci, -cj) : (c0, ci, cj)
+        return (r0 * s + c0f, ri * s + cif, rj * s + cjf)
+    }
+
     /// Writes the transform of one square plane of `source` into `target` (forward), or undoes it
     /// (`inverse`: `target` is the plane the transform of which `source` is).
     func apply(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, size s: Int, inverse: Bool) {
+        let (origin, rowStep, columnStep) = steps(size: s)
         for i in 0..<s {
+            let base = origin + i * rowStep, row = i * s
+            if inverse {
+                for j in 0..<s { target[base + j * columnStep] = source[row + j] }
+            } else {
+                for j in 0..<s { target[row + j] = source[base + j * columnStep] }
+            }
+        }
+    }
+
+    /// Undoes the transform of `source` and folds it into `target` pixel by pixel with `combine`.
+    @inline(__always)
+    func accumulateInverse(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, size s: Int,
+                           _ combine: (_ accumulated: Float, _ value: Float) -> Float) {
+        let (origin, rowStep, columnStep) = steps(size: s)
+        for i in 0..<s {
+            let base = origin + i * rowStep, row = i * s
             for j in 0..<s {
-                let (r, c) = self.source(row: i, column: j, size: s)
-                if inverse { target[r * s + c] = source[i * s + j] } else { target[i * s + j] = source[r * s + c] }
+                let k = base + j * columnStep
+                target[k] = combine(target[k], source[row + j])
             }
         }
     }

@@ -29,63 +29,59 @@ public struct TestTimeAugmentation: Sendable {
         guard s.h == s.w else {
             throw InferenceError(code: .nonSquareTile, message: "D4 augmentation needs square tiles, got \(s.h) x \(s.w)")
         }
-        let batch = try engine(augmentedBatch(input))
+        let threads = engine.options.threads
+        let batch = try engine(augmentedBatch(input, threads: threads))
         guard batch.shape.h == batch.shape.w else {
             throw InferenceError(code: .nonSquareTile, message: "D4 augmentation needs square outputs, the model gives \(batch.shape.h) x \(batch.shape.w)")
         }
-        return merged(batch, tiles: s.n)
+        return merged(batch, tiles: s.n, threads: threads)
     }
 
     /// The 8N-tile batch: tile n's variant v at index n * 8 + v, in `DihedralTransform.all` order.
-    public func augmentedBatch(_ input: Tensor) -> Tensor {
+    /// Planes are shared among `threads` workers.
+    public func augmentedBatch(_ input: Tensor, threads: Int = 1) -> Tensor {
         let s = input.shape, plane = s.h * s.w, variants = DihedralTransform.all
         var batch = Tensor(zeros: TensorShape(n: s.n * 8, c: s.c, h: s.h, w: s.w))
         input.withUnsafeBufferPointer { source in
             batch.withUnsafeMutableBufferPointer { target in
-                for n in 0..<s.n {
-                    for (v, transform) in variants.enumerated() {
-                        for c in 0..<s.c {
-                            transform.apply(source.baseAddress! + (n * s.c + c) * plane,
-                                            into: target.baseAddress! + ((n * 8 + v) * s.c + c) * plane,
-                                            size: s.h, inverse: false)
-                        }
-                    }
+                let source = source.baseAddress!, target = target.baseAddress!
+                // One work item per (tile, variant, channel) plane.
+                parallelFor(s.n * 8 * s.c, threads: threads) { item, _ in
+                    let c = item % s.c, v = (item / s.c) % 8, n = item / (8 * s.c)
+                    variants[v].apply(source + (n * s.c + c) * plane, into: target + ((n * 8 + v) * s.c + c) * plane,
+                                      size: s.h, inverse: false)
                 }
             }
         }
         return batch
     }
 
-    /// Undoes each variant's transform on the 8N outputs and merges them into N.
-    public func merged(_ batch: Tensor, tiles: Int) -> Tensor {
-        let s = batch.shape, plane = s.h * s.w, variants = DihedralTransform.all
+    /// Undoes each variant's transform on the 8N outputs and merges them into N (variants folded
+    /// in a fixed order, so the result does not depend on `threads`).
+    public func merged(_ batch: Tensor, tiles: Int, threads: Int = 1) -> Tensor {
+        let s = batch.shape, plane = s.h * s.w, variants = DihedralTransform.all, merge = self.merge
         var result = Tensor(zeros: TensorShape(n: tiles, c: s.c, h: s.h, w: s.w))
-        var aligned = [Float](repeating: 0, count: plane)
         batch.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
-                aligned.withUnsafeMutableBufferPointer { aligned in
-                    for n in 0..<tiles {
-                        for c in 0..<s.c {
-                            let out = target.baseAddress! + (n * s.c + c) * plane
-                            out.initialize(repeating: merge == .max ? -.infinity : 0, count: plane)
-                            for (v, transform) in variants.enumerated() {
-                                transform.apply(source.baseAddress! + ((n * 8 + v) * s.c + c) * plane,
-                                                into: aligned.baseAddress!, size: s.h, inverse: true)
-                                for i in 0..<plane {
-                                    switch merge {
-                                    case .mean: out[i] += aligned[i]
-                                    case .geometricMean: out[i] += Foundation.log(Swift.max(aligned[i], 1e-12))
-                                    case .max: out[i] = Swift.max(out[i], aligned[i])
-                                    }
-                                }
-                            }
-                            for i in 0..<plane {
-                                switch merge {
-                                case .mean: out[i] /= 8
-                                case .geometricMean: out[i] = Foundation.exp(out[i] / 8)
-                                case .max: break
-                                }
-                            }
+                let source = source.baseAddress!, target = target.baseAddress!
+                parallelFor(tiles * s.c, threads: threads) { item, _ in
+                    let n = item / s.c, c = item % s.c
+                    let out = target + (n * s.c + c) * plane
+                    out.initialize(repeating: merge == .max ? -.infinity : 0, count: plane)
+                    for (v, transform) in variants.enumerated() {
+                        let variant = source + ((n * 8 + v) * s.c + c) * plane
+                        switch merge {
+                        case .mean: transform.accumulateInverse(variant, into: out, size: s.h) { $0 + $1 }
+                        case .geometricMean:
+                            transform.accumulateInverse(variant, into: out, size: s.h) { $0 + Foundation.log(Swift.max($1, 1e-12)) }
+                        case .max: transform.accumulateInverse(variant, into: out, size: s.h) { Swift.max($0, $1) }
+                        }
+                    }
+                    for i in 0..<plane {
+                        switch merge {
+                        case .mean: out[i] /= 8
+                        case .geometricMean: out[i] = Foundation.exp(out[i] / 8)
+                        case .max: break
                         }
                     }
                 }
