@@ -29,7 +29,10 @@ public final class Engine {
 
     public init(graph: Graph, options: EngineOptions = EngineOptions()) {
         var graph = graph
-        if options.optimize { graph.optimize() }
+        if options.optimize {
+            graph.optimize()
+            if options.winograd { graph.fuseConcatIntoConvolutions() }
+        }
         self.graph = graph
         self.options = options
         kernels = graph.nodes.map { node in
@@ -114,7 +117,11 @@ public final class Engine {
         switch node.op {
         case .conv:
             guard case .convolution(let conv) = kernel else { preconditionFailure("conv without kernel") }
-            conv.run(input: x, shape: shape, output: output, workspace: plan.workspace, threads: threads)
+            if inputs.count > 1 {
+                conv.run(sources: inputs.map { (pointer: $0.0, shape: $0.1) }, output: output, workspace: plan.workspace, threads: threads)
+            } else {
+                conv.run(input: x, shape: shape, output: output, workspace: plan.workspace, threads: threads)
+            }
         case .convTranspose:
             guard case .transposed(let conv) = kernel else { preconditionFailure("convTranspose without kernel") }
             conv.run(input: x, shape: shape, output: output, workspace: plan.workspace, threads: threads)

@@ -12,6 +12,32 @@ extension Graph {
         fuseActivations()
     }
 
+    /// Lets a channel Concat whose only reader is a Winograd convolution be read in place: the
+    /// convolution takes the Concat's inputs and the Concat node goes (a U-Net's skip joins;
+    /// saves copying every decoder stage's input). Run by `Engine` when it uses Winograd.
+    public mutating func fuseConcatIntoConvolutions() {
+        var readers: [ValueID: [Int]] = [:]
+        for (index, node) in nodes.enumerated() { for input in Set(node.inputs) { readers[input, default: []].append(index) } }
+        let outputValues = Set(outputs.map(\.value))
+        // Concat output -> its inputs, for each Concat whose single reader is a Winograd convolution.
+        var fused: [ValueID: [ValueID]] = [:]
+        for node in nodes {
+            guard case .concat(let axis) = node.op, axis == 1, !outputValues.contains(node.output),
+                  let reader = readers[node.output], reader.count == 1,
+                  case .conv(let conv) = nodes[reader[0]].op, nodes[reader[0]].inputs == [node.output],
+                  Convolution.supports(.winograd, conv.geometry, inputChannelsPerGroup: conv.weights.shape.c)
+            else { continue }
+            fused[node.output] = node.inputs
+        }
+        nodes = nodes.compactMap { node in
+            if fused[node.output] != nil { return nil }
+            guard node.inputs.count == 1, let sources = fused[node.inputs[0]] else { return node }
+            var node = node
+            node.inputs = sources
+            return node
+        }
+    }
+
     /// Replaces every use of an Identity or Dropout output by its input, and removes the node.
     public mutating func removeIdentities() {
         var replacement: [ValueID: ValueID] = [:]

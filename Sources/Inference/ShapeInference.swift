@@ -26,13 +26,19 @@ extension Graph {
             if !condition { throw fail(message()) }
         }
         let expectedCount: Int? = switch node.op {
-        case .concat: nil
+        case .concat, .conv: nil  // a convolution may read a channel concatenation (fused Concat)
         case .binary: 2
         default: 1
         }
         if let expectedCount { try check(inputs.count == expectedCount, "\(node.op.name) takes \(expectedCount) input(s), got \(inputs.count)") }
         try check(!inputs.isEmpty, "\(node.op.name) has no inputs")
-        let x = inputs[0]
+        var x = inputs[0]
+        if case .conv = node.op, inputs.count > 1 {
+            guard let joined = concatenatedShape(inputs, axis: 1) else {
+                throw fail("cannot concatenate \(inputs.map(\.description).joined(separator: ", ")) along channels")
+            }
+            x = joined
+        }
         let result: TensorShape
         switch node.op {
         case .conv(let conv):

@@ -86,7 +86,29 @@ public final class Convolution: PlannedKernel, @unchecked Sendable {
         switch algorithm {
         case .gemm: runGEMM(input: input, shape: shape, output: output, workspace: workspace, threads: threads)
         case .depthwise: runDepthwise(input: input, shape: shape, output: output, threads: threads)
-        case .winograd: runWinograd(input: input, shape: shape, output: output, workspace: workspace, threads: threads)
+        case .winograd: run(sources: [(input, shape)], output: output, workspace: workspace, threads: threads)
+        }
+    }
+
+    /// Runs on the channel concatenation of `sources` (NCHW tensors that agree but for channels),
+    /// read in place: how the engine runs a U-Net's skip Concat fused into the convolution after
+    /// it. Winograd only.
+    public func run(sources: [(pointer: UnsafePointer<Float>, shape: TensorShape)], output: UnsafeMutablePointer<Float>,
+                    workspace: Workspace, threads: Int) {
+        precondition(algorithm == .winograd, "only Winograd convolutions read concatenated sources")
+        guard let shape = concatenatedShape(sources.map(\.shape), axis: 1) else { preconditionFailure("sources do not concatenate") }
+        precondition(shape.c == inputChannels, "sources have \(shape.c) channels, convolution expects \(inputChannels)")
+        let plane = shape.h * shape.w
+        // planes[n * Cin + c]: channel c of image n, in whichever source holds it.
+        var planes: [UnsafePointer<Float>] = []
+        planes.reserveCapacity(shape.n * shape.c)
+        for n in 0..<shape.n {
+            for source in sources {
+                for c in 0..<source.shape.c { planes.append(source.pointer + (n * source.shape.c + c) * plane) }
+            }
+        }
+        planes.withUnsafeBufferPointer {
+            runWinograd(planes: $0.baseAddress!, shape: shape, output: output, workspace: workspace, threads: threads)
         }
     }
 }

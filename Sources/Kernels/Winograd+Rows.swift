@@ -73,7 +73,7 @@ extension Convolution {
     /// Input transform of every row group among tiles `first ..< first + count` (V columns from 0).
     /// Channels are the outer loop, so each channel's rows are read front to back (prefetch-friendly).
     /// `t` holds 30 vectors (column-transformed chunks).
-    func transformInputRowGroups(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
+    func transformInputRowGroups(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                                  into v: UnsafeMutablePointer<Float>, chunks t: UnsafeMutablePointer<Lanes>) {
         let h = plan.height, w = plan.width, plane = h * w
         let groups = stride(from: 0, to: count - 7, by: 8).filter { plan.isRowGroup(first + $0) }
@@ -83,7 +83,7 @@ extension Convolution {
             for g in groups.indices {  // (indices, not zip: zip's iterator was not inlined here)
                 let column = groups[g], position = positions[g]
                 let y0 = position.inputY, x0 = position.inputX
-                let channel = input + (position.image * plan.cin + c) * plane
+                let channel = input[position.image * plan.cin + c]
                 // B^T down the 6 rows, 8 pixels at a time: t[k * 5 + q] = row k of B^T d, pixels 8q ..< 8q + 8.
                 @inline(__always) func columnPass(_ load: (_ i: Int, _ q: Int) -> Lanes) {
                     for q in 0..<5 {

@@ -39,13 +39,14 @@ extension WinogradPlan {
 }
 
 extension Convolution {
-    func transformInputBlock(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
+    func transformInputBlock(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                              into v: UnsafeMutablePointer<Float>, patch: UnsafeMutablePointer<Float>) {
-        let plane = plan.height * plan.width, h = plan.height, w = plan.width, pointStride = plan.vPointStride
+        let h = plan.height, w = plan.width, pointStride = plan.vPointStride
         // Scratch as raw pointers: arrays captured by the inner loads would be retained per call.
         let t = UnsafeMutablePointer<Lanes>.allocate(capacity: 36), valid = UnsafeMutablePointer<Lanes>.allocate(capacity: 36)
-        let o = UnsafeMutablePointer<Int>.allocate(capacity: 8)
-        defer { t.deallocate(); valid.deallocate(); o.deallocate() }
+        let o = UnsafeMutablePointer<Int>.allocate(capacity: 8), image = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        let lane = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 8)
+        defer { t.deallocate(); valid.deallocate(); o.deallocate(); image.deallocate(); lane.deallocate() }
         var group = 0
         while group + 8 <= count {
             if plan.isRowGroup(first + group) {  // done below, channel by channel
@@ -55,7 +56,7 @@ extension Convolution {
             var interior = true
             for lane in 0..<8 {
                 let position = plan.position(first + group + lane)
-                o[lane] = (position.image * plan.cin) * plane + position.inputY * w + position.inputX
+                (o[lane], image[lane]) = (position.inputY * w + position.inputX, position.image)
                 interior = interior && plan.isInterior(position)
             }
             if !interior {
@@ -71,16 +72,16 @@ extension Convolution {
                 }
             }
             for c in 0..<plan.cin {
-                let p = input + c * plane
+                // Each lane's window origin in its own image's channel plane.
+                for l in 0..<8 { lane[l] = input[image[l] * plan.cin + c] + o[l] }
                 @inline(__always) func load(_ i: Int, _ j: Int) -> Lanes {
                     let k = i * w + j
                     if interior {
-                        return Lanes(p[o[0] + k], p[o[1] + k], p[o[2] + k], p[o[3] + k],
-                                     p[o[4] + k], p[o[5] + k], p[o[6] + k], p[o[7] + k])
+                        return Lanes(lane[0][k], lane[1][k], lane[2][k], lane[3][k], lane[4][k], lane[5][k], lane[6][k], lane[7][k])
                     }
                     let mask = valid[i * 6 + j]
                     var lanes = Lanes()
-                    for lane in 0..<8 where mask[lane] != 0 { lanes[lane] = p[o[lane] + k] }
+                    for l in 0..<8 where mask[l] != 0 { lanes[l] = lane[l][k] }
                     return lanes
                 }
                 // Columns first (B^T d), then each row of the result (· B), stored to V[ξ][c][group...].

@@ -105,8 +105,10 @@ struct WinogradPlan {
 }
 
 extension Convolution {
-    func runWinograd(input: UnsafePointer<Float>, shape s: TensorShape, output: UnsafeMutablePointer<Float>,
-                     workspace: Workspace, threads: Int) {
+    /// `planes[n * Cin + c]` is input channel c of image n (a plane of `s.h x s.w`), so the input
+    /// may be one tensor or a channel concatenation of several, read in place.
+    func runWinograd(planes input: UnsafePointer<UnsafePointer<Float>>, shape s: TensorShape,
+                     output: UnsafeMutablePointer<Float>, workspace: Workspace, threads: Int) {
         let plan = WinogradPlan(input: s, geometry: geometry, cin: inputChannels, cout: outputChannels)
         guard plan.totalTiles > 0 else { return }
         winogradWeights.withUnsafeBufferPointer { u in
@@ -133,7 +135,7 @@ extension Convolution {
     /// One block of tiles `first ..< first + count`: input transform, 36 GEMMs, output transform,
     /// with V and M in `scratch`. With `threads` > 1, each phase is split among workers (groups of
     /// 8 tiles for the transforms, transform points for the GEMMs).
-    private func runWinogradBlock(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int,
+    private func runWinogradBlock(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                                   u: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>,
                                   output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let v = scratch, m = scratch + 36 * plan.cin * plan.blockTiles
@@ -168,7 +170,7 @@ extension Convolution {
     }
 
     /// Scalar input transform of tiles `first ..< first + count`, written at V columns `column ..< column + count`.
-    func transformInput(_ input: UnsafePointer<Float>, plan: WinogradPlan, first: Int, count: Int, column: Int,
+    func transformInput(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int, column: Int,
                         into v: UnsafeMutablePointer<Float>, patch d: UnsafeMutablePointer<Float>) {
         let tilesPerImage = plan.tilesH * plan.tilesW, h = plan.height, w = plan.width
         let pointStride = plan.vPointStride
@@ -177,7 +179,7 @@ extension Convolution {
             let y0 = (r / plan.tilesW) * 4 - plan.padTop, x0 = (r % plan.tilesW) * 4 - plan.padLeft
             let interior = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w
             for c in 0..<plan.cin {
-                let plane = input + (n * plan.cin + c) * h * w
+                let plane = input[n * plan.cin + c]
                 // d = the 6x6 patch (zero outside the image), row-major.
                 if interior {
                     for i in 0..<6 {

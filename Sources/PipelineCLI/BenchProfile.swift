@@ -24,7 +24,8 @@ func printProfile(_ engine: Engine, inputShape: TensorShape, runs: Int) throws {
     Console.line("# profile: slowest nodes (ms per run, input -> output)")
     for index in seconds.indices.sorted(by: { seconds[$0] > seconds[$1] }).prefix(40) {
         let node = nodes[index]
-        let input = shapes[node.inputs[0]].map { "\($0)" } ?? "?", output = shapes[node.output].map { "\($0)" } ?? "?"
+        let input = node.inputs.map { shapes[$0].map { "\($0)" } ?? "?" }.joined(separator: " + ")
+        let output = shapes[node.output].map { "\($0)" } ?? "?"
         Console.line("\(milliseconds(seconds[index])) \(percent(seconds[index]))  \(node.op.name) \(node.name)  \(input) -> \(output)")
     }
 }

@@ -47,6 +47,17 @@ import Testing
         #expect(after.count < before.count)
     }
 
+    @Test func skipConcatsAreReadInPlaceByWinogradConvolutions() throws {
+        let graph = try ONNXImporter().importModel(at: Fixtures.named("unet_convT_o17").model)
+        #expect(graph.nodes.contains { $0.op.name == "Concat" })
+        let fused = Engine(graph: graph).graph
+        #expect(!fused.nodes.contains { $0.op.name == "Concat" })
+        #expect(fused.nodes.contains { $0.op.name == "Conv" && $0.inputs.count == 2 })
+        // Without Winograd the convolutions read one tensor, so the Concat stays.
+        let plain = Engine(graph: graph, options: EngineOptions(winograd: false)).graph
+        #expect(plain.nodes.contains { $0.op.name == "Concat" })
+    }
+
     @Test func metadataIsRead() throws {
         let graph = try ONNXImporter().importModel(at: Fixtures.named("unet_bilinear_half_o17_d3").model)
         #expect(graph.metadata.classNames == ["class0", "class1", "class2"])
