@@ -9,19 +9,7 @@
 // σ = (0, 2, 4, 6, 1, 3, 5, 7), in V and M alike. Input and output of a row group use the same
 // order, and the GEMMs do not care about column order, so results are unchanged.
 
-@inline(__always)
-private func inputTransform(_ a0: Lanes, _ a1: Lanes, _ a2: Lanes, _ a3: Lanes, _ a4: Lanes, _ a5: Lanes)
-    -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
-    (4 * a0 - 5 * a2 + a4, -4 * (a1 + a2) + a3 + a4, 4 * (a1 - a2) - a3 + a4,
-     2 * (a3 - a1) - a2 + a4, 2 * (a1 - a3) - a2 + a4, 4 * a1 - 5 * a3 + a5)
-}
-
-@inline(__always)
-private func outputTransform(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
-    -> (Lanes, Lanes, Lanes, Lanes) {
-    let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
-    return (m0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + m5)
-}
+// inputTransform / outputTransform on 8 lanes: Winograd+Vector.swift.
 
 @inline(__always) private func unpackLow(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5]) }
 @inline(__always) private func unpackHigh(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7]) }
@@ -103,13 +91,7 @@ extension Convolution {
                 for k in 0..<6 {
                     let d = windowColumns(t[k * 5], t[k * 5 + 1], t[k * 5 + 2], t[k * 5 + 3], t[k * 5 + 4])
                     let r = inputTransform(d.0, d.1, d.2, d.3, d.4, d.5)
-                    let base = target + k * 6 * stride
-                    base.storeBytes(of: r.0, as: Lanes.self)
-                    (base + stride).storeBytes(of: r.1, as: Lanes.self)
-                    (base + 2 * stride).storeBytes(of: r.2, as: Lanes.self)
-                    (base + 3 * stride).storeBytes(of: r.3, as: Lanes.self)
-                    (base + 4 * stride).storeBytes(of: r.4, as: Lanes.self)
-                    (base + 5 * stride).storeBytes(of: r.5, as: Lanes.self)
+                    storeTransformed(r, at: target + k * 6 * stride, stride: stride)
                 }
             }
         }

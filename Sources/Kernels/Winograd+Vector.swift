@@ -4,18 +4,31 @@
 
 typealias Lanes = SIMD8<Float>
 
+/// 1-D input transform B^T on 8 lanes (shared with the row-group path in Winograd+Rows.swift).
 @inline(__always)
-private func inputTransform(_ a0: Lanes, _ a1: Lanes, _ a2: Lanes, _ a3: Lanes, _ a4: Lanes, _ a5: Lanes)
+func inputTransform(_ a0: Lanes, _ a1: Lanes, _ a2: Lanes, _ a3: Lanes, _ a4: Lanes, _ a5: Lanes)
     -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
     (4 * a0 - 5 * a2 + a4, -4 * (a1 + a2) + a3 + a4, 4 * (a1 - a2) - a3 + a4,
      2 * (a3 - a1) - a2 + a4, 2 * (a1 - a3) - a2 + a4, 4 * a1 - 5 * a3 + a5)
 }
 
+/// 1-D output transform A^T on 8 lanes.
 @inline(__always)
-private func outputTransform(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
+func outputTransform(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
     -> (Lanes, Lanes, Lanes, Lanes) {
     let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
     return (m0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + m5)
+}
+
+/// Stores one input-transform row (6 transform points, 8 tiles each) to V, `stride` bytes apart.
+@inline(__always)
+func storeTransformed(_ r: (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes), at base: UnsafeMutableRawPointer, stride: Int) {
+    base.storeBytes(of: r.0, as: Lanes.self)
+    (base + stride).storeBytes(of: r.1, as: Lanes.self)
+    (base + 2 * stride).storeBytes(of: r.2, as: Lanes.self)
+    (base + 3 * stride).storeBytes(of: r.3, as: Lanes.self)
+    (base + 4 * stride).storeBytes(of: r.4, as: Lanes.self)
+    (base + 5 * stride).storeBytes(of: r.5, as: Lanes.self)
 }
 
 /// Where one tile sits: image, top-left input pixel (after padding), output block origin.
@@ -93,13 +106,7 @@ extension Convolution {
                 let stride = pointStride * MemoryLayout<Float>.stride
                 for i in 0..<6 {
                     let r = inputTransform(t[i * 6], t[i * 6 + 1], t[i * 6 + 2], t[i * 6 + 3], t[i * 6 + 4], t[i * 6 + 5])
-                    let base = target + i * 6 * stride
-                    base.storeBytes(of: r.0, as: Lanes.self)
-                    (base + stride).storeBytes(of: r.1, as: Lanes.self)
-                    (base + 2 * stride).storeBytes(of: r.2, as: Lanes.self)
-                    (base + 3 * stride).storeBytes(of: r.3, as: Lanes.self)
-                    (base + 4 * stride).storeBytes(of: r.4, as: Lanes.self)
-                    (base + 5 * stride).storeBytes(of: r.5, as: Lanes.self)
+                    storeTransformed(r, at: target + i * 6 * stride, stride: stride)
                 }
             }
             group += 8
