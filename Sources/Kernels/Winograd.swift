@@ -151,7 +151,8 @@ extension Convolution {
             defer { if threads > 1 { patch.deallocate() } }
             transformInputBlock(input, plan: plan, first: first + offset, count: size, into: v + offset, patch: patch)
         }
-        let packedSize = packedFloats(rows: plan.cout, depth: plan.cin)
+        // (Nothing of KernelsAVX512 may run on a CPU without AVX-512, not even its size helper.)
+        let packedSize = packedWinogradWeights.count / 36
         packedWinogradWeights.withUnsafeBufferPointer { packed in
             parallelFor(36, threads: threads) { xi, _ in
                 // M[·][ξ] (Cout x count, rows 36 T apart) = U[ξ] (Cout x Cin) * V[ξ] (Cin x count, rows T apart)

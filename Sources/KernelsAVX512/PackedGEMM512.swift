@@ -1,5 +1,6 @@
 // AVX-512 GEMM for the Winograd convolution's 36 small products, compiled for Skylake-AVX512
-// (see Package.swift) and called only after a runtime check that the CPU has AVX-512F.
+// (see Package.swift). Every function here, even `packedFloats`, may contain AVX-512
+// instructions: call them only after the runtime check `CPUFeatures.avx512` (Kernels).
 //
 // Why not OpenBLAS: those products are small (Cout x Cin times Cin x a few hundred tiles), so
 // OpenBLAS spends much of its time re-packing the same weight matrices on every call. Here the
