@@ -5,7 +5,7 @@ import Testing
 
 /// The AVX-512 Winograd GEMM (run only on CPUs with AVX-512F, as the engine does) against the
 /// Double-precision reference: partial row blocks, partial column strips, strided B and C.
-@Suite(.enabled(if: CPUFeatures.avx512, "this CPU has no AVX-512F: the engine uses OpenBLAS instead"))
+@Suite(.enabled(if: CPUFeatures.avx512, "the AVX-512 GEMM is not in use here (no AVX-512F, or PIPELINE_GEMM=openblas)"))
 struct PackedGEMMTests {
     @Test(arguments: [(13, 45, 7), (8, 32, 64), (40, 100, 33), (3, 16, 5), (16, 17, 1), (64, 96, 128)])
     func matchesReference(_ size: (rows: Int, n: Int, depth: Int)) {
