@@ -64,7 +64,7 @@ struct InferCommand: ParsableCommand {
             Console.error("infer: \(error)")
             throw ExitCode(1)
         } catch let error as InferenceError {
-            Console.error("infer: \(error)")
+            Console.error("infer: \(input): \(error)")
             throw ExitCode(1)
         }
     }
