@@ -27,21 +27,34 @@ private func outputTransform(_ m0: Float, _ m1: Float, _ m2: Float, _ m3: Float,
 }
 
 /// 1-D kernel transform G applied to 3 values.
-private func kernelTransform(_ g0: Double, _ g1: Double, _ g2: Double) -> [Double] {
-    [g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2]
+@inline(__always)
+private func kernelTransform(_ g0: Double, _ g1: Double, _ g2: Double) -> (Double, Double, Double, Double, Double, Double) {
+    (g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2)
 }
 
 /// Transforms Cout x Cin x 3 x 3 weights into U[36][Cout][Cin] (in Double, then rounded once).
+/// Tuples, not arrays, in the loop: a worker prepares ~1M kernels of a U-Net at start-up.
 func winogradTransformWeights(_ weights: [Float], outputChannels: Int, inputChannels: Int) -> [Float] {
     var u = [Float](repeating: 0, count: 36 * outputChannels * inputChannels)
-    for co in 0..<outputChannels {
-        for ci in 0..<inputChannels {
-            let g = (0..<9).map { Double(weights[(co * inputChannels + ci) * 9 + $0]) }
-            // rows[i] = G applied to kernel row i (3 -> 6), then G applied down each column.
-            let rows = (0..<3).map { kernelTransform(g[$0 * 3], g[$0 * 3 + 1], g[$0 * 3 + 2]) }
-            for j in 0..<6 {
-                let column = kernelTransform(rows[0][j], rows[1][j], rows[2][j])
-                for i in 0..<6 { u[((i * 6 + j) * outputChannels + co) * inputChannels + ci] = Float(column[i]) }
+    weights.withUnsafeBufferPointer { w in
+        u.withUnsafeMutableBufferPointer { u in
+            for co in 0..<outputChannels {
+                for ci in 0..<inputChannels {
+                    let g = w.baseAddress! + (co * inputChannels + ci) * 9
+                    // rows[i] = G applied to kernel row i (3 -> 6), then G applied down each column.
+                    let r0 = kernelTransform(Double(g[0]), Double(g[1]), Double(g[2]))
+                    let r1 = kernelTransform(Double(g[3]), Double(g[4]), Double(g[5]))
+                    let r2 = kernelTransform(Double(g[6]), Double(g[7]), Double(g[8]))
+                    // Column j of the rows through G gives U[i * 6 + j] for i = 0...5.
+                    func column(_ j: Int, _ a: Double, _ b: Double, _ c: Double) {
+                        let t = kernelTransform(a, b, c)
+                        let base = (j * outputChannels + co) * inputChannels + ci, step = 6 * outputChannels * inputChannels
+                        u[base] = Float(t.0); u[base + step] = Float(t.1); u[base + 2 * step] = Float(t.2)
+                        u[base + 3 * step] = Float(t.3); u[base + 4 * step] = Float(t.4); u[base + 5 * step] = Float(t.5)
+                    }
+                    column(0, r0.0, r1.0, r2.0); column(1, r0.1, r1.1, r2.1); column(2, r0.2, r1.2, r2.2)
+                    column(3, r0.3, r1.3, r2.3); column(4, r0.4, r1.4, r2.4); column(5, r0.5, r1.5, r2.5)
+                }
             }
         }
     }
