@@ -17,22 +17,11 @@ public struct DihedralTransform: Hashable, Sendable, CustomStringConvertible {
     public static let all: [DihedralTransform] =
         [false, true].flatMap { flip in (0..<4).map { DihedralTransform(flipped: flip, rotations: $0) } }
 
-    /// Where output pixel (row, column) of a `size` x `size` plane is read from in the input.
-    @inline(__always)
-    func source(row i: Int, column j: Int, size s: Int) -> (row: Int, column: Int) {
-        // One counter-clockwise turn: out[i][j] = in[j][s-1-i]; compose the turns, then the flip.
-        let (r, c): (Int, Int) = switch rotations {
-        case 0: (i, j)
-        case 1: (j, s - 1 - i)
-        case 2: (s - 1 - i, s - 1 - j)
-        default: (s - 1 - j, i)
-        }
-        return flipped ? (r, s - 1 - c) : (r, c)
-    }
-
     /// The source of output pixel (i, j) as a flat index `origin + i * rowStep + j * columnStep`:
     /// every symmetry of the square is affine in (i, j), so planes are walked with two strides.
+    /// One counter-clockwise turn reads out[i][j] = in[j][s-1-i]; turns compose, then the flip.
     func steps(size s: Int) -> (origin: Int, rowStep: Int, columnStep: Int) {
+        // Source row r0 + i ri + j rj, source column c0 + i ci + j cj.
         let (r0, ri, rj, c0, ci, cj): (Int, Int, Int, Int, Int, Int) = switch rotations {
         case 0: (0, 1, 0, 0, 0, 1)
         case 1: (0, 0, 1, s - 1, -1, 0)
@@ -43,17 +32,12 @@ public struct DihedralTransform: Hashable, Sendable, CustomStringConvertible {
         return (r0 * s + c0f, ri * s + cif, rj * s + cjf)
     }
 
-    /// Writes the transform of one square plane of `source` into `target` (forward), or undoes it
-    /// (`inverse`: `target` is the plane the transform of which `source` is).
-    func apply(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, size s: Int, inverse: Bool) {
+    /// Writes the transform of one square plane of `source` into `target`.
+    func apply(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, size s: Int) {
         let (origin, rowStep, columnStep) = steps(size: s)
         for i in 0..<s {
             let base = origin + i * rowStep, row = i * s
-            if inverse {
-                for j in 0..<s { target[base + j * columnStep] = source[row + j] }
-            } else {
-                for j in 0..<s { target[row + j] = source[base + j * columnStep] }
-            }
+            for j in 0..<s { target[row + j] = source[base + j * columnStep] }
         }
     }
 

@@ -50,9 +50,8 @@ final class ExecutionPlan {
 
         var scratch = 0
         for (node, kernel) in zip(graph.nodes, kernels) {
-            // A convolution reading a fused Concat sees the concatenated shape.
-            let input = node.inputs.count > 1
-                ? concatenatedShape(node.inputs.map { shapes[$0]! }, axis: 1) ?? shapes[node.inputs[0]]! : shapes[node.inputs[0]]!
+            // (Shape inference has checked that the inputs join.)
+            let input = graph.readShape(of: node, inputs: node.inputs.map { shapes[$0]! })!
             switch kernel {
             case .convolution(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))
             case .transposed(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))

@@ -20,6 +20,13 @@ extension Graph {
         return shapes
     }
 
+    /// The shape a node's kernel reads: its first input's, except for a convolution with several
+    /// inputs (a fused Concat), which reads their channel concatenation (nil if they do not join).
+    func readShape(of node: Node, inputs: [TensorShape]) -> TensorShape? {
+        if case .conv = node.op, inputs.count > 1 { return concatenatedShape(inputs, axis: 1) }
+        return inputs.first
+    }
+
     func outputShape(of node: Node, inputs: [TensorShape]) throws -> TensorShape {
         func fail(_ message: String) -> InferenceError { InferenceError(code: .shapeMismatch, message: message, node: node.name) }
         func check(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -32,12 +39,8 @@ extension Graph {
         }
         if let expectedCount { try check(inputs.count == expectedCount, "\(node.op.name) takes \(expectedCount) input(s), got \(inputs.count)") }
         try check(!inputs.isEmpty, "\(node.op.name) has no inputs")
-        var x = inputs[0]
-        if case .conv = node.op, inputs.count > 1 {
-            guard let joined = concatenatedShape(inputs, axis: 1) else {
-                throw fail("cannot concatenate \(inputs.map(\.description).joined(separator: ", ")) along channels")
-            }
-            x = joined
+        guard let x = readShape(of: node, inputs: inputs) else {
+            throw fail("cannot concatenate \(inputs.map(\.description).joined(separator: ", ")) along channels")
         }
         let result: TensorShape
         switch node.op {

@@ -48,8 +48,7 @@ public struct TestTimeAugmentation: Sendable {
                 // One work item per (tile, variant, channel) plane.
                 parallelFor(s.n * 8 * s.c, threads: threads) { item, _ in
                     let c = item % s.c, v = (item / s.c) % 8, n = item / (8 * s.c)
-                    variants[v].apply(source + (n * s.c + c) * plane, into: target + ((n * 8 + v) * s.c + c) * plane,
-                                      size: s.h, inverse: false)
+                    variants[v].apply(source + (n * s.c + c) * plane, into: target + ((n * 8 + v) * s.c + c) * plane, size: s.h)
                 }
             }
         }

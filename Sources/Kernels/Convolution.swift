@@ -22,7 +22,7 @@ public final class Convolution: PlannedKernel, @unchecked Sendable {
     let weights: [Float]
     /// Cout values (zeros when the model has none).
     let bias: [Float]
-    /// Winograd only: 36 x Cout x Cin, the transformed kernels `G g G^T` by transform point.
+    /// Winograd on OpenBLAS: 36 x Cout x Cin, the transformed kernels `G g G^T` by transform point.
     let winogradWeights: [Float]
     /// Winograd on AVX-512 CPUs: each U[ξ] packed in 8-row blocks for `packedGEMM512` (empty otherwise).
     let packedWinogradWeights: [Float]
@@ -42,10 +42,13 @@ public final class Convolution: PlannedKernel, @unchecked Sendable {
         precondition(Convolution.supports(chosen, geometry, inputChannelsPerGroup: weights.shape.c),
                      "\(chosen) does not apply to \(geometry)")
         self.algorithm = chosen
-        self.winogradWeights = chosen == .winograd
+        // Winograd keeps U in one form only: packed for the AVX-512 GEMM, or plain for OpenBLAS
+        // (for the reference U-Net each form is ~124 MB).
+        let u = chosen == .winograd
             ? winogradTransformWeights(weights.storage, outputChannels: weights.shape.n, inputChannels: weights.shape.c) : []
-        self.packedWinogradWeights = chosen == .winograd && CPUFeatures.avx512
-            ? packWinogradWeights(winogradWeights, outputChannels: weights.shape.n, inputChannels: weights.shape.c) : []
+        let packed = chosen == .winograd && CPUFeatures.avx512
+        self.packedWinogradWeights = packed ? packWinogradWeights(u, outputChannels: weights.shape.n, inputChannels: weights.shape.c) : []
+        self.winogradWeights = packed ? [] : u
     }
 
     public static func supports(_ algorithm: Algorithm, _ g: ConvGeometry, inputChannelsPerGroup: Int) -> Bool {

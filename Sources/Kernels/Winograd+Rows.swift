@@ -63,7 +63,7 @@ extension Convolution {
     /// `t` holds 30 vectors (column-transformed chunks).
     func transformInputRowGroups(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                                  into v: UnsafeMutablePointer<Float>, chunks t: UnsafeMutablePointer<Lanes>) {
-        let h = plan.height, w = plan.width, plane = h * w
+        let h = plan.height, w = plan.width
         let groups = stride(from: 0, to: count - 7, by: 8).filter { plan.isRowGroup(first + $0) }
         let positions = groups.map { plan.position(first + $0) }
         let pointStride = plan.vPointStride

@@ -153,7 +153,6 @@ extension Convolution {
                                   output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let v = scratch, m = scratch + 36 * plan.cin * plan.blockTiles
         let patch = m + 36 * plan.cout * plan.blockTiles
-        let t = plan.blockTiles
         // Transforms: the whole block at once, or groups of 8 tiles shared among workers.
         func inGroups(_ body: (_ offset: Int, _ size: Int) -> Void) {
             if threads == 1 { return body(0, count) }
