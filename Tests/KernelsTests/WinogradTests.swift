@@ -3,13 +3,13 @@ import Kernels
 import Testing
 
 /// Winograd F(4x4, 3x3) on shapes that reach each transform path: row groups of 8 tiles
-/// (output widths that are multiples of 32), staged windows at the image's borders, groups
+/// (output widths that are multiples of 32), windows reaching past the image borders, groups
 /// straddling two tile rows, partial last tile rows and columns; against the direct reference.
 @Suite struct WinogradTests {
     static let cases: [(input: TensorShape, cout: Int, pads: (Int, Int, Int, Int), activation: Activation?)] = [
-        (TensorShape(n: 2, c: 3, h: 9, w: 32), 5, (1, 1, 1, 1), .relu),          // row groups, staged at both ends
+        (TensorShape(n: 2, c: 3, h: 9, w: 32), 5, (1, 1, 1, 1), .relu),          // row groups, border windows at both ends
         (TensorShape(n: 1, c: 2, h: 12, w: 70), 3, (1, 1, 1, 1), nil),           // 18 tiles a row: some groups straddle rows
-        (TensorShape(n: 1, c: 4, h: 8, w: 66), 2, (0, 0, 0, 0), .sigmoid),       // no padding, staged at the right edge only
+        (TensorShape(n: 1, c: 4, h: 8, w: 66), 2, (0, 0, 0, 0), .sigmoid),       // no padding, border windows at the right edge only
         (TensorShape(n: 2, c: 3, h: 7, w: 64), 4, (2, 0, 1, 2), .leakyRelu(alpha: 0.2)),  // asymmetric padding
         (TensorShape(n: 1, c: 5, h: 6, w: 104), 6, (1, 1, 1, 1), nil),          // 26 tiles a row, direct interior groups
     ]
