@@ -50,8 +50,16 @@ def prepare(args):
 
 
 def compare(args):
-    expected = np.load(pathlib.Path(args.dir) / ("ort_%s.npy" % args.tta))[0]
-    actual = np.fromfile(args.engine, dtype=np.float32).reshape(expected.shape)
+    reference = pathlib.Path(args.dir) / ("ort_%s.npy" % args.tta)
+    try:
+        expected = np.load(reference)[0]
+        actual = np.fromfile(args.engine, dtype=np.float32)
+    except OSError as error:
+        sys.exit("onnxruntime_parity.py: %s: %s (run 'prepare' first?)" % (error.filename, error.strerror))
+    if actual.size != expected.size:
+        sys.exit("onnxruntime_parity.py: %s holds %d Float32 values, onnxruntime's output %s has %d"
+                 % (args.engine, actual.size, "x".join(map(str, expected.shape)), expected.size))
+    actual = actual.reshape(expected.shape)
     diff = float(np.max(np.abs(actual.astype(np.float64) - expected)))
     verdict = "ok" if diff <= args.tolerance else "FAIL"
     print("parity tta=%-4s max |engine - onnxruntime| = %.3g over %d values (tolerance %g): %s"
