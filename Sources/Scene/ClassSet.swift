@@ -10,12 +10,19 @@ public struct SceneClass: Hashable, Sendable {
     public let label: String
     /// The colour used for this class in label rasters and previews.
     public let color: RGBA
+    /// Default decision threshold on the class's probability (a rule set may override it).
+    public let threshold: Double
+    /// Drawing priority in the single-band label raster, where classes overlap (a car on a road):
+    /// the present class with the highest priority gets the pixel.
+    public let priority: Int
 
-    public init(id: Int, name: String, label: String, color: RGBA) {
+    public init(id: Int, name: String, label: String, color: RGBA, threshold: Double = 0.5, priority: Int = 0) {
         self.id = id
         self.name = name
         self.label = label
         self.color = color
+        self.threshold = threshold
+        self.priority = priority
     }
 }
 
@@ -28,6 +35,8 @@ public struct ClassSet: Sendable {
     public var count: Int { classes.count }
 
     public func byID(_ id: Int) -> SceneClass? { classes.first { $0.id == id } }
+
+    public func byName(_ name: String) -> SceneClass? { classes.first { $0.name == name } }
 
     /// The ten classes of the DSTL Satellite Imagery Feature Detection competition. Classes may
     /// overlap (a car on a road), so models over them are multi-label.
