@@ -3,54 +3,34 @@ import Messaging
 import Raster
 import Scene
 
-/// One run of the coordinator: the socket, the scheduler, the stitcher, the journal and the loop
-/// that ties them. Everything here runs on the thread that called `run`.
+/// One run of the coordinator: the socket, the scheduler and the loop that ties them to a
+/// `SceneRun`. Everything here runs on the thread that called `run`.
 final class CoordinatorSession {
     private let coordinator: Coordinator
+    private let run: SceneRun
     private let socket: Socket
-    private let grid: TileGrid
     private let scheduler: Scheduler
-    /// Released before the COG is written (its row buffer is one of the largest allocations).
-    private var feeder: TileFeeder!
-    private let writer: ProbabilityRasterWriter
-    private let journal: Journal
-    private let stitcher: Stitcher
-    private let clock = ContinuousClock()
-    private let start: ContinuousClock.Instant
     private let modelFrames: [[UInt8]]
 
     /// Pixels of tiles queued or running, kept for retries until committed.
     private var inputs: [Int: TileInput] = [:]
-    private var tilesByIndex: [Int: Tile] = [:]
-    private var planned = 0, committed = 0, resumed = 0, failedAttempts = 0, rejected = 0
-    private var dispatched: [Int] = []
+    private var summary = ExecutionSummary()
     private var workersSeen = Set<WorkerKey>()
-    private var computeMicroseconds = 0
-    private var lastHeartbeat = -Double.infinity, lastProgress = -Double.infinity
-    private var timings = RunReport.Timings()
+    private var lastHeartbeat = -Double.infinity
 
-    init(coordinator: Coordinator, context: MessageContext) throws {
+    init(coordinator: Coordinator, run: SceneRun) throws {
         self.coordinator = coordinator
-        start = clock.now
-        let settings = coordinator.settings, stack = coordinator.stack, options = coordinator.options
-        grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
+        self.run = run
+        let settings = coordinator.settings
         scheduler = Scheduler(settings: .init(maxAttempts: settings.maxAttempts, leaseSeconds: settings.leaseSeconds,
                                               workerTimeoutSeconds: settings.workerTimeoutSeconds))
-        feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
-        let identity = Journal.RunIdentity(width: grid.width, height: grid.height, geoTransform: stack.grid.geoTransform.coefficients,
-                                           tiling: grid, classes: coordinator.package.classNames, modelSHA256: coordinator.package.digest)
-        journal = try Journal(outputDirectory: coordinator.outputDirectory, identity: identity, resume: settings.resume)
-        writer = try ProbabilityRasterWriter(path: "\(coordinator.outputDirectory)/probabilities.tif", grid: stack.grid,
-                                             classNames: coordinator.package.classNames, durable: true, resume: settings.resume)
-        stitcher = try Stitcher(grid: grid, classCount: coordinator.package.classNames.count, window: options.window,
-                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step), finishedStrips: journal.writtenStrips)
-        modelFrames = WireMessage.model(coordinator.package).frames()
+        modelFrames = WireMessage.model(run.package).frames()
 
-        socket = try Socket(.router, in: context)
+        socket = try Socket(.router, in: coordinator.context)
         try socket.setLinger(.immediate)
         try socket.setRouterMandatory(true)
         // Results are classes x tile^2 bytes; anything far larger is hostile or broken.
-        try socket.setMaxMessageSize(max(64 << 20, 4 * coordinator.package.classNames.count * options.tileSize * options.tileSize))
+        try socket.setMaxMessageSize(max(64 << 20, 4 * run.package.classNames.count * run.grid.tileSize * run.grid.tileSize))
         try socket.setHeartbeatInterval(.seconds(1))
         try socket.setHeartbeatTimeout(.seconds(5))
         try socket.setHeartbeatTTL(.seconds(10))
@@ -63,14 +43,11 @@ final class CoordinatorSession {
         coordinator.hooks.onListening(listening)
     }
 
-    private var now: Double {
-        let d = clock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
+    private var now: Double { run.elapsed }
 
     private func log(_ line: String) { coordinator.hooks.log(line) }
 
-    func run() throws -> DistributedRunReport {
+    func execute() throws -> ExecutionSummary {
         let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: 256 << 20)
         while !isFinished {
             do {
@@ -89,19 +66,15 @@ final class CoordinatorSession {
             housekeeping()
         }
         for worker in workersSeen { try? socket.send([worker.identity] + WireMessage.bye(reason: "run complete").frames(), dontWait: true) }
-        try stitcher.finish()
-        let skippedWithoutData = feeder.skippedWithoutData
-        feeder = nil
-        let cogStart = now
-        try writer.finish()
-        timings.cogSeconds = now - cogStart
-        timings.totalSeconds = now
-        journal.remove()
-        emitProgress(force: true, skippedWithoutData: skippedWithoutData)
-        return report(skippedWithoutData: skippedWithoutData)
+        summary.workersSeen = workersSeen.count
+        summary.quarantinedTiles = scheduler.quarantined.keys.sorted().map { index in
+            let tile = run.grid.tile(index: index)
+            return .init(tile: index, row: tile.row, col: tile.col, reasons: scheduler.quarantined[index] ?? [])
+        }
+        return summary
     }
 
-    private var isFinished: Bool { feeder.isExhausted && inputs.isEmpty && scheduler.outstandingCount == 0 }
+    private var isFinished: Bool { !run.hasMoreTiles && inputs.isEmpty && scheduler.outstandingCount == 0 }
 
     // MARK: Messages
 
@@ -111,7 +84,7 @@ final class CoordinatorSession {
         let worker = WorkerKey(identity: frames[0])
         let message: WireMessage
         do {
-            message = try WireMessage(frames: Array(frames.dropFirst()), maxTileSize: grid.tileSize)
+            message = try WireMessage(frames: Array(frames.dropFirst()), maxTileSize: run.grid.tileSize)
         } catch {
             return log("dropped a message from \(worker): \(error)")
         }
@@ -151,32 +124,25 @@ final class CoordinatorSession {
     private func accept(_ result: JobResult, from worker: WorkerKey) throws {
         switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
         case .rejected(let why):
-            rejected += 1
+            summary.resultsRejected += 1
             log("rejected a result from \(worker): \(why)")
         case .accepted:
-            guard let input = inputs[result.tileIndex], let tile = tilesByIndex[result.tileIndex],
-                  result.classCount == coordinator.package.classNames.count, result.size == grid.tileSize else {
-                rejected += 1
+            guard let input = inputs[result.tileIndex], result.classCount == run.package.classNames.count,
+                  result.size == run.grid.tileSize else {
+                summary.resultsRejected += 1
                 return log("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape")
             }
-            try journal.recordCommit(tile: tile.index, probabilities: result.probabilities, validity: input.validity)
-            let stitchStart = now
-            try stitcher.commit(tile, probabilities: result.probabilities, validity: input.validity)
-            timings.stitchSeconds += now - stitchStart
-            inputs[tile.index] = nil
-            tilesByIndex[tile.index] = nil
-            committed += 1
-            computeMicroseconds += result.computeMicroseconds
+            try run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
+            inputs[result.tileIndex] = nil
+            summary.modelSeconds += Double(result.computeMicroseconds) / 1e6
         }
     }
 
     private func record(_ failure: Scheduler.Failure) {
-        failedAttempts += 1
+        summary.attemptsFailed += 1
         log("tile \(failure.tile) attempt \(failure.attempt) failed: \(failure.reason)" + (failure.quarantined ? "; quarantined" : "; retrying"))
-        guard failure.quarantined, let tile = tilesByIndex[failure.tile] else { return }
-        inputs[failure.tile] = nil
-        tilesByIndex[failure.tile] = nil
-        do { try stitcher.withdraw(tile) } catch { log("could not withdraw tile \(tile.index): \(error)") }
+        guard failure.quarantined, let input = inputs.removeValue(forKey: failure.tile) else { return }
+        do { try run.withdraw(input.tile) } catch { log("could not withdraw tile \(failure.tile): \(error)") }
     }
 
     private func send(to worker: WorkerKey, _ frames: [[UInt8]]) {
@@ -194,34 +160,17 @@ final class CoordinatorSession {
     private func refill() throws {
         // Enough cut tiles to answer every free credit at once; more would only hold pixels.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
-        while scheduler.queuedCount < target {
-            let readStart = now
-            guard let (tile, input) = try feeder.next(plan: { row, tiles in
-                try stitcher.plan(tileRow: row, tiles: tiles)
-                planned += tiles.count
-            }) else { break }
-            timings.readSeconds += now - readStart
-            if journal.hasOutput(of: tile.index) {
-                let (probabilities, validity) = try journal.output(of: tile.index)
-                try stitcher.commit(tile, probabilities: probabilities, validity: validity)
-                resumed += 1
-            } else if stitcher.isSettled(tile) {
-                // Resuming: every strip it touches is already in the output.
-                try stitcher.withdraw(tile)
-                resumed += 1
-            } else {
-                inputs[tile.index] = input
-                tilesByIndex[tile.index] = tile
-                scheduler.add(tile: tile.index)
-            }
+        while scheduler.queuedCount < target, let input = try run.nextTile() {
+            inputs[input.tile.index] = input
+            scheduler.add(tile: input.tile.index)
         }
     }
 
     private func dispatch() {
         for assignment in scheduler.assignments(now: now) {
             guard let input = inputs[assignment.tile] else { continue }
-            dispatched.append(assignment.tile)
-            let job = Job(tileIndex: assignment.tile, attempt: assignment.attempt,
+            summary.tilesDispatched.append(assignment.tile)
+            let job = Job(tile: input.tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
             send(to: assignment.worker, WireMessage.job(job).frames())
         }
@@ -238,28 +187,6 @@ final class CoordinatorSession {
             lastHeartbeat = now
             for worker in workersSeen where scheduler.isKnown(worker) { send(to: worker, WireMessage.heartbeat.frames()) }
         }
-        emitProgress(force: false)
-    }
-
-    private func emitProgress(force: Bool, skippedWithoutData: Int? = nil) {
-        guard force || now - lastProgress >= 1 else { return }
-        lastProgress = now
-        let skipped = skippedWithoutData ?? feeder.skippedWithoutData
-        coordinator.hooks.progress(RunProgress(tilesDone: committed + resumed, tilesSkipped: skipped + scheduler.quarantined.count,
-                                               tilesTotal: grid.count, elapsed: now))
-    }
-
-    private func report(skippedWithoutData: Int) -> DistributedRunReport {
-        let stack = coordinator.stack
-        let run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: coordinator.package.classNames,
-                            tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: skippedWithoutData,
-                            outputs: [writer.path], timings: timings)
-        let quarantined = scheduler.quarantined.keys.sorted().map { index -> DistributedRunReport.QuarantinedTile in
-            let tile = grid.tile(index: index)
-            return .init(tile: index, row: tile.row, col: tile.col, reasons: scheduler.quarantined[index] ?? [])
-        }
-        return DistributedRunReport(run: run, workersSeen: workersSeen.count, tilesResumed: resumed, tilesDispatched: dispatched,
-                                    attemptsFailed: failedAttempts, resultsRejected: rejected, quarantinedTiles: quarantined,
-                                    workerComputeSeconds: Double(computeMicroseconds) / 1e6)
+        run.reportProgress()
     }
 }

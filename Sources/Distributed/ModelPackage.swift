@@ -33,7 +33,7 @@ public struct ModelPackage: Sendable, Equatable {
 
     /// The identity model's package.
     public static func identity(_ model: IdentityModel, normalization: Normalization) throws -> ModelPackage {
-        let settings = IdentitySettings(bands: model.bands, classNames: model.classNames)
+        let settings = IdentitySettings(bands: model.bands, classNames: model.classNames, tileSignature: model.tileSignature ? true : nil)
         // Sorted keys: the same settings must give the same bytes (and digest) in every process.
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -44,6 +44,8 @@ public struct ModelPackage: Sendable, Equatable {
     struct IdentitySettings: Codable {
         var bands: [Int]
         var classNames: [String]
+        /// Absent unless set, so the usual identity package keeps its bytes and digest.
+        var tileSignature: Bool?
     }
 }
 
@@ -57,7 +59,7 @@ public struct ModelFactory: Sendable {
         var builders = extra
         builders["identity"] = { package in
             let settings = try JSONDecoder().decode(ModelPackage.IdentitySettings.self, from: Data(package.bytes))
-            return try IdentityModel(bands: settings.bands, classNames: settings.classNames)
+            return try IdentityModel(bands: settings.bands, classNames: settings.classNames, tileSignature: settings.tileSignature ?? false)
         }
         self.builders = builders
     }

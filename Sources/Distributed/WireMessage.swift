@@ -1,4 +1,5 @@
 import Scene
+import Raster
 
 /// The coordinator–worker protocol (ROUTER coordinator, DEALER workers). Every message is one
 /// header frame — magic "UNPW", protocol version, message type, then little-endian fields — plus,
@@ -25,7 +26,7 @@ enum WireMessage {
     case reset
 
     static let magic: [UInt8] = Array("UNPW".utf8)
-    static let protocolVersion: UInt8 = 1
+    static let protocolVersion: UInt8 = 2
     /// No message has more frames than this (a JOB has 3); more is malformed.
     static let maxFrames = 4
 
@@ -65,6 +66,12 @@ enum WireMessage {
             header.write(UInt32(job.attempt))
             header.write(UInt32(job.input.bandCount))
             header.write(UInt32(job.input.size))
+            // Where the tile lies (models may depend on it; the stitching drills use one that does).
+            header.write(UInt32(job.tile.row))
+            header.write(UInt32(job.tile.col))
+            for window in [job.tile.window, job.tile.core] {
+                for value in [window.col, window.row, window.width, window.height] { header.write(Int32(value)) }
+            }
             return [header.bytes, job.input.values.withUnsafeBytes { Array($0) }, job.input.validity]
         case .result(let result):
             header.write(Kind.result.rawValue)
@@ -135,8 +142,18 @@ enum WireMessage {
                   frames[1].count == bands * size * size * 4, frames[2].count == size * size else {
                 throw WireError.malformed("job of \(bands) bands x \(size)^2 with frames of \(frames[1].count) and \(frames[2].count) bytes")
             }
+            let row = Int(try reader.read(UInt32.self)), col = Int(try reader.read(UInt32.self))
+            var windows: [PixelWindow] = []
+            for _ in 0..<2 {
+                let v = try (0..<4).map { _ in Int(try reader.read(Int32.self)) }
+                windows.append(PixelWindow(col: v[0], row: v[1], width: v[2], height: v[3]))
+            }
+            guard windows[0].width == size, windows[0].height == size else {
+                throw WireError.malformed("job of a \(size)-pixel tile with a \(windows[0].width)x\(windows[0].height) window")
+            }
             let values = frames[1].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-            self = .job(Job(tileIndex: tile, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[2])))
+            let placed = Tile(index: tile, row: row, col: col, window: windows[0], core: windows[1])
+            self = .job(Job(tile: placed, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[2])))
         case .result:
             try expectFrames(2)
             let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
@@ -186,11 +203,13 @@ struct RawTile: Equatable {
 }
 
 struct Job: Equatable {
-    /// The tile's index in the grid: the job id.
-    var tileIndex: Int
+    /// The tile, placed on the scene's grid; its index is the job id.
+    var tile: Tile
     /// Counts from 1; a result is accepted only for the tile's current attempt.
     var attempt: Int
     var input: RawTile
+
+    var tileIndex: Int { tile.index }
 }
 
 struct JobResult: Equatable {

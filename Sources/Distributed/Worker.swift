@@ -210,10 +210,8 @@ private final class WorkerSession {
     private static func run(_ job: Job, on loaded: LoadedModel) -> WireMessage {
         let clock = ContinuousClock(), started = clock.now
         let size = job.input.size
-        let tile = Tile(index: job.tileIndex, row: 0, col: 0, window: .init(col: 0, row: 0, width: size, height: size),
-                        core: .init(col: 0, row: 0, width: size, height: size))
         do {
-            let raw = TileInput(tile: tile, bandCount: job.input.bandCount, size: size, values: job.input.values, validity: job.input.validity)
+            let raw = TileInput(tile: job.tile, bandCount: job.input.bandCount, size: size, values: job.input.values, validity: job.input.validity)
             if let expected = loaded.model.inputBandCount, expected != raw.bandCount {
                 throw DistributedError(code: .modelMismatch, message: "the model expects \(expected) bands, the tile has \(raw.bandCount)")
             }

@@ -35,17 +35,18 @@ struct CoordinatorCommand: ParsableCommand {
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("coordinator: \(setup.summary)")
-        var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init), resume: resume)
+        var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
         var hooks = Coordinator.Hooks()
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
         hooks.log = { Console.error("coordinator: \($0)") }
-        hooks.progress = ProgressPrinter().update
         let context = try MessageContext()
         try curve.apply(to: &hooks, context: context)
-        let report = try Coordinator(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                                     settings: settings, hooks: hooks).run(context: context)
+        let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
+                               resume: resume)
+        run.onProgress = ProgressPrinter().update
+        let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
         try CoordinatorOptions.finish(report, path: "\(outputDirectory)/run-report.json")
         Console.line("coordinator: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }
@@ -53,16 +54,15 @@ struct CoordinatorCommand: ParsableCommand {
 
 /// Settings and reporting shared by `run --workers N` and `coordinator`.
 enum CoordinatorOptions {
-    static func settings(endpoints: [Endpoint], resume: Bool) -> Coordinator.Settings {
+    static func settings(endpoints: [Endpoint]) -> Coordinator.Settings {
         var settings = Coordinator.Settings(endpoints: endpoints)
-        settings.resume = resume
         if let lease = ProcessInfo.processInfo.environment["PIPELINE_LEASE_SECONDS"].flatMap(Double.init) { settings.leaseSeconds = lease }
         if let timeout = ProcessInfo.processInfo.environment["PIPELINE_WORKER_TIMEOUT_SECONDS"].flatMap(Double.init) { settings.workerTimeoutSeconds = timeout }
         return settings
     }
 
     /// Writes the report; a run with quarantined tiles fails after writing everything else.
-    static func finish(_ report: DistributedRunReport, path: String) throws {
+    static func finish(_ report: SceneRunReport, path: String) throws {
         var report = report
         report.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
         try report.json().write(to: URL(fileURLWithPath: path))

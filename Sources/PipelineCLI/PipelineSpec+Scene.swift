@@ -38,7 +38,7 @@ extension PipelineSpec {
 
     func identityModel(stackBandCount: Int) throws -> Scene.IdentityModel {
         guard case .identity(let identity) = model else { preconditionFailure("not an identity model") }
-        let model = try Scene.IdentityModel(bands: identity.bands, classNames: identity.classes)
+        let model = try Scene.IdentityModel(bands: identity.bands, classNames: identity.classes, tileSignature: identity.tileSignature)
         try model.check(stackBandCount: stackBandCount)
         return model
     }

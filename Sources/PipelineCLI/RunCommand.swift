@@ -15,8 +15,8 @@ struct RunCommand: ParsableCommand {
             255 = nodata) with OUT/run-report.json beside it.
 
             With --workers N (N >= 1) a coordinator sends the tiles over ZeroMQ to N local worker \
-            processes, journals every committed tile, and can --resume after a crash; --workers 0 \
-            runs everything in this process. Outputs are byte-identical either way.
+            processes; --workers 0 runs the model in this process. Outputs are byte-identical either \
+            way. Every committed tile is journaled, so --resume continues an interrupted run.
             """
     )
 
@@ -37,33 +37,30 @@ struct RunCommand: ParsableCommand {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
     }
 
+
     func run() throws {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("run: \(setup.summary)")
-        let progress = ProgressPrinter()
-        let reportPath = "\(outputDirectory)/run-report.json"
+        let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
+                               resume: resume)
+        run.onProgress = ProgressPrinter().update
+        let report: SceneRunReport
         if workers == 0 {
-            guard !resume else { throw ValidationError("--resume needs --workers 1 or more (in-process runs keep no journal)") }
-            let report = try InProcessRunner.run(stack: setup.stack, model: setup.model, options: setup.options,
-                                                 outputPath: "\(outputDirectory)/probabilities.tif", progress: progress.update)
-            try CoordinatorOptions.finish(DistributedRunReport(inProcess: report), path: reportPath)
+            report = try run.run(with: InProcessExecutor(model: setup.model))
         } else {
             let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
             let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)
+            defer { pool.stop() }
             var hooks = Coordinator.Hooks()
             hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
             hooks.log = { Console.error("coordinator: \($0)") }
-            hooks.progress = progress.update
-            let coordinator = Coordinator(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                                          settings: CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")], resume: resume),
-                                          hooks: hooks)
-            defer { pool.stop() }
-            let report = try coordinator.run(context: MessageContext())
-            try CoordinatorOptions.finish(report, path: reportPath)
+            let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
+            report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
         }
+        try CoordinatorOptions.finish(report, path: "\(outputDirectory)/run-report.json")
         Console.line("run: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }
 }

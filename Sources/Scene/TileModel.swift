@@ -15,15 +15,24 @@ public struct IdentityModel: TileModel {
     /// 1-based indices into the stacked bands.
     public let bands: [Int]
     public let classNames: [String]
+    /// Adds `signature(of:)` of the tile to every output: the output then depends on where the
+    /// tile lies, so stitching drills can tell a misplaced or wrongly weighted tile.
+    public let tileSignature: Bool
     public var inputBandCount: Int? { nil }
 
-    public init(bands: [Int], classNames: [String]? = nil) throws {
+    public init(bands: [Int], classNames: [String]? = nil, tileSignature: Bool = false) throws {
         guard !bands.isEmpty else { throw SceneError(code: .invalidArgument, message: "the identity model needs at least one band") }
         if let classNames, classNames.count != bands.count {
             throw SceneError(code: .invalidArgument, message: "the identity model has \(bands.count) bands but \(classNames.count) class names")
         }
         self.bands = bands
         self.classNames = classNames ?? bands.map { "band_\($0)" }
+        self.tileSignature = tileSignature
+    }
+
+    /// 0 ... 0.2 in steps of 0.02, different for neighbouring tiles in every direction.
+    public static func signature(of tile: Tile) -> Float {
+        Float((tile.row * 7 + tile.col * 3) % 11) * 0.02
     }
 
     /// Checks the bands against a stack of `count` bands.
@@ -36,8 +45,9 @@ public struct IdentityModel: TileModel {
     public func predict(_ input: TileInput) throws -> [Float] {
         let plane = input.size * input.size
         var out = [Float](repeating: 0, count: bands.count * plane)
+        let offset = tileSignature ? IdentityModel.signature(of: input.tile) : 0
         for (c, band) in bands.enumerated() {
-            for i in 0..<plane { out[c * plane + i] = min(max(input.values[(band - 1) * plane + i], 0), 1) }
+            for i in 0..<plane { out[c * plane + i] = min(max(input.values[(band - 1) * plane + i] + offset, 0), 1) }
         }
         return out
     }

@@ -1,4 +1,5 @@
 import TestSupport
+import Raster
 import Scene
 import Testing
 @testable import Distributed
@@ -10,7 +11,8 @@ import Testing
                                    normalization: Normalization(scale: [0.5, 2], offset: [1]))
         let messages: [WireMessage] = [
             .hello(Hello(threads: 4, capabilities: 0, name: "host:42")), .model(package), .ready(credit: 2),
-            .job(Job(tileIndex: 77, attempt: 2, input: tile)),
+            .job(Job(tile: Tile(index: 77, row: 3, col: 5, window: PixelWindow(col: -1, row: 9, width: 3, height: 3),
+                                core: PixelWindow(col: 0, row: 10, width: 1, height: 1)), attempt: 2, input: tile)),
             .result(JobResult(tileIndex: 77, attempt: 2, classCount: 2, size: 3, probabilities: Array(0..<18), computeMicroseconds: 1234)),
             .failure(JobFailure(tileIndex: 5, attempt: 1, message: "boom")), .heartbeat, .bye(reason: "done"), .reset,
         ]
@@ -28,7 +30,8 @@ import Testing
     /// Random and truncated frames are refused with an error, never a crash.
     @Test func malformedFramesAreErrors() {
         var generator = SeededGenerator(seed: 1)
-        let valid = WireMessage.job(Job(tileIndex: 1, attempt: 1, input: RawTile(bandCount: 1, size: 2, values: [1, 2, 3, 4], validity: [1, 1, 1, 1]))).frames()
+        let valid = WireMessage.job(Job(tile: Tile(index: 1, row: 0, col: 1, window: PixelWindow(col: 0, row: 0, width: 2, height: 2),
+                                                      core: PixelWindow(col: 0, row: 0, width: 2, height: 2)), attempt: 1, input: RawTile(bandCount: 1, size: 2, values: [1, 2, 3, 4], validity: [1, 1, 1, 1]))).frames()
         for _ in 0..<5000 {
             var frames = valid
             switch Int.random(in: 0..<4, using: &generator) {

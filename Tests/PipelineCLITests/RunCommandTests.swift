@@ -25,6 +25,16 @@ import Testing
         #expect(inspect.output.contains("EPSG:32631") && inspect.output.contains("nodata 255  red"))
     }
 
+    /// One run path: local workers and the in-process executor give the same bytes, with a model
+    /// whose output depends on each tile's place (so a misplaced tile would show).
+    @Test func workersAndInProcessRunsGiveTheSameBytes() throws {
+        let fixture = try DistributedFixture()
+        let run = try PipelineBinary.run(["run", fixture.pipeline, "--scene", fixture.scene, "--out", fixture.directory.file("two"), "--workers", "2"])
+        #expect(run.status == 0, "\(run.errorOutput)")
+        #expect(try fixture.output("two") == fixture.reference)
+        #expect(try fixture.report("two")["workersSeen"] as? Int == 2)
+    }
+
     @Test func aMissingSceneFileNamesTheSourceAndItsLine() throws {
         let directory = try TemporaryDirectory()
         #expect(try PipelineBinary.run(["synth", "--out", directory.path, "--size", "64", "--seed", "2", "--id", "demo"]).status == 0)

@@ -62,7 +62,9 @@ final class RunningProcess {
     deinit { signal(SIGKILL) }
 }
 
-/// A synthetic scene and a small-tile identity pipeline over it, with the fault-free output.
+/// A synthetic scene and a small-tile identity pipeline over it, with the fault-free output of
+/// `--workers 0`. The model adds a signature of each tile's grid position to its outputs, so a
+/// tile stitched in the wrong place or with the wrong weight changes the bytes.
 struct DistributedFixture {
     let directory: TemporaryDirectory
     let scene: String
@@ -75,7 +77,7 @@ struct DistributedFixture {
         pipeline = directory.file("small-tiles.yaml")
         let synth = try PipelineBinary.run(["synth", "--out", scene, "--size", String(size), "--seed", "5", "--id", "chaos"])
         precondition(synth.status == 0, synth.errorOutput)
-        try DistributedFixture.writePipeline(pipeline, model: "{kind: identity, bands: [1, 2, 3, 9], classes: [red, green, blue, nir]}")
+        try DistributedFixture.writePipeline(pipeline, model: "{kind: identity, bands: [1, 2, 3, 9], classes: [red, green, blue, nir], tile_signature: true}")
         let run = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("reference"), "--workers", "0"])
         precondition(run.status == 0, run.errorOutput)
         reference = try Data(contentsOf: URL(fileURLWithPath: directory.file("reference/probabilities.tif")))

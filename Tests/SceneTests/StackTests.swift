@@ -98,8 +98,8 @@ import Scene
         let model = try IdentityModel(bands: [1, 2, 3], classNames: ["red", "green", "blue"])
         let options = TilingOptions(tileSize: 64, overlap: 16, normalization: Normalization(scale: [1 / 2047]))
         let first = directory.file("a.tif"), second = directory.file("b.tif")
-        let report = try InProcessRunner.run(stack: stack, model: model, options: options, outputPath: first)
-        #expect(report.tilesCommitted == report.tilesTotal && report.tilesSkipped == 0)
+        let committed = try TestScenes.stitch(stack: stack, model: model, options: options, to: first)
+        #expect(committed == 12)
         let output = try Dataset.open(first)
         #expect(try output.crs?.epsg == 32631)
         #expect(output.geoTransform == stack.grid.geoTransform)
@@ -107,24 +107,9 @@ import Scene
         #expect(try output.band(2).name == "green")
         #expect(try output.band(1).noDataValue == 255)
         #expect(try output.band(1).overviewCount >= 0)
-        #expect(!FileManager.default.fileExists(atPath: directory.file(".a.tif.partial.tif")))
+        #expect(!FileManager.default.fileExists(atPath: directory.file(".a.partial.dat")))
 
-        // Commit the same tiles in reverse order through the GDAL writer.
-        let grid = try TileGrid(width: 150, height: 110, tileSize: 64, overlap: 16)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: .reflect)
-        let writer = try ProbabilityRasterWriter(path: second, grid: stack.grid, classNames: ["red", "green", "blue"])
-        let stitcher = try Stitcher(grid: grid, classCount: 3, window: .spline, sink: writer)
-        var inputs: [TileInput] = []
-        for row in 0..<grid.rows {
-            try reader.load(tileRow: row)
-            inputs += grid.tiles(inRow: row).map { options.normalization.prepare(reader.input(for: $0)) }
-            try stitcher.plan(tileRow: row, tiles: grid.tiles(inRow: row))
-        }
-        for input in inputs.reversed() {
-            try stitcher.commit(input.tile, probabilities: ProbabilityQuantization.quantize(model.predict(input)), validity: input.validity)
-        }
-        try stitcher.finish()
-        try writer.finish()
+        try TestScenes.stitch(stack: stack, model: model, options: options, to: second) { $0.reverse() }
         #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
     }
 }

@@ -29,22 +29,36 @@ enum TestScenes {
     /// (all rows are planned first, so any order is allowed). Returns the stitched planes.
     static func stitch(stack: SceneStack, model: IdentityModel, options: TilingOptions, order: (inout [TileInput]) -> Void = { _ in }) throws -> [UInt8] {
         let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding)
         let sink = MemoryStripSink(width: grid.width, height: grid.height, classCount: model.classNames.count)
+        try stitch(stack: stack, model: model, options: options, grid: grid, sink: sink, order: order)
+        precondition(sink.writtenRows == grid.height)
+        return sink.values
+    }
+
+    /// The same into a probabilities COG at `path`; returns the number of tiles committed.
+    @discardableResult
+    static func stitch(stack: SceneStack, model: IdentityModel, options: TilingOptions, to path: String,
+                       order: (inout [TileInput]) -> Void = { _ in }) throws -> Int {
+        let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
+        let writer = try ProbabilityRasterWriter(path: path, grid: stack.grid, classNames: model.classNames)
+        let count = try stitch(stack: stack, model: model, options: options, grid: grid, sink: writer, order: order)
+        try writer.finish()
+        return count
+    }
+
+    private static func stitch(stack: SceneStack, model: IdentityModel, options: TilingOptions, grid: TileGrid, sink: StripSink,
+                               order: (inout [TileInput]) -> Void) throws -> Int {
+        let feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
         let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: sink)
         var inputs: [TileInput] = []
-        for row in 0..<grid.rows {
-            try reader.load(tileRow: row)
-            let tiles = grid.tiles(inRow: row).filter(reader.coreHasData)
-            inputs += tiles.map { options.normalization.prepare(reader.input(for: $0)) }
-            try stitcher.plan(tileRow: row, tiles: tiles)
+        while let (_, input) = try feeder.next(plan: { try stitcher.plan(tileRow: $0, tiles: $1) }) {
+            inputs.append(options.normalization.prepare(input))
         }
         order(&inputs)
         for input in inputs {
             try stitcher.commit(input.tile, probabilities: ProbabilityQuantization.quantize(model.predict(input)), validity: input.validity)
         }
         try stitcher.finish()
-        precondition(sink.writtenRows == grid.height)
-        return sink.values
+        return inputs.count
     }
 }

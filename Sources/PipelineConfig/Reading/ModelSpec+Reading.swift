@@ -1,8 +1,8 @@
 extension ModelSpec {
     /// Keys of every kind; each kind rejects the others' (`reject(_:onlyValidFor:)`) so the user
     /// hears "only valid for model kind onnx" rather than "unknown key".
-    static let yamlKeys = ["kind", "bands", "classes", "path", "tta", "merge"]
-    private static let identityOnlyKeys = ["bands"]
+    static let yamlKeys = ["kind", "bands", "classes", "tile_signature", "path", "tta", "merge"]
+    private static let identityOnlyKeys = ["bands", "tile_signature"]
     private static let onnxOnlyKeys = ["path", "tta", "merge"]
 
     /// `baseDirectory` is the YAML file's folder, against which a relative model path is resolved.
@@ -23,7 +23,8 @@ extension ModelSpec {
                 }
                 classes = names
             }
-            self = .identity(IdentityModel(bands: bands, classes: classes))
+            let signature = try section.optional("tile_signature")?.bool() ?? false
+            self = .identity(IdentityModel(bands: bands, classes: classes, tileSignature: signature))
 
         case .onnx:
             for key in Self.identityOnlyKeys { try section.reject(key, onlyValidFor: "model kind identity") }

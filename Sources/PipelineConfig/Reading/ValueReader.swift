@@ -85,6 +85,15 @@ struct ValueReader {
         return scalar.string
     }
 
+    /// `true` or `false` (YAML 1.2 core schema spellings).
+    func bool() throws -> Bool {
+        switch plainScalar {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: throw error(.wrongType, "expected true or false, got \(foundDescription)")
+        }
+    }
+
     func nonEmptyString() throws -> String {
         let text = try string()
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {

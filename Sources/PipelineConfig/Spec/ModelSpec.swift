@@ -40,11 +40,16 @@ public struct IdentityModel: Codable, Equatable, Sendable {
     public var bands: [Int]
     /// One name per entry of `bands`, unique.
     public var classes: [String]
+    /// `tile_signature`: add a small offset that depends on the tile's place in the grid, so the
+    /// stitched output depends on every tile's blending weight and position (a drill for stitching
+    /// and distribution: a tile put in the wrong place, or weighted wrongly, changes the bytes).
+    public var tileSignature: Bool
 
     /// `classes` defaults to `band_<i>` for each band.
-    public init(bands: [Int], classes: [String]? = nil) {
+    public init(bands: [Int], classes: [String]? = nil, tileSignature: Bool = false) {
         self.bands = bands
         self.classes = classes ?? bands.map(PipelineSpec.Defaults.identityClassName(band:))
+        self.tileSignature = tileSignature
     }
 }
 

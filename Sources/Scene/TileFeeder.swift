@@ -1,25 +1,24 @@
-import Scene
-
-/// Hands out the scene's tiles in row-major order, cutting each from the row reader only when it
-/// is asked for, so at most the tiles queued or running are held in memory. Plans each tile row in
-/// the stitcher when it is loaded (tiles without data are left out).
-final class TileFeeder {
+/// The one place a scene's tiles are walked: hands them out in row-major order, cutting each from
+/// the row reader only when it is asked for, so at most the tiles queued or running are held in
+/// memory. Tells the caller each tile row's tiles as the row is loaded (for the stitcher's plan);
+/// tiles whose core has no valid pixel are left out and counted.
+public final class TileFeeder {
     private let reader: TileRowReader
     private let grid: TileGrid
     private var row = -1
     private var remaining: [Tile] = []
-    private(set) var skippedWithoutData = 0
+    public private(set) var skippedWithoutData = 0
 
-    init(reader: TileRowReader, grid: TileGrid) {
+    public init(reader: TileRowReader, grid: TileGrid) {
         self.reader = reader
         self.grid = grid
     }
 
-    var isExhausted: Bool { remaining.isEmpty && row >= grid.rows - 1 }
+    public var isExhausted: Bool { remaining.isEmpty && row >= grid.rows - 1 }
 
     /// The next tile with data and its raw input; nil when every row is done. `plan` is called
     /// with each row's tiles as the row is loaded.
-    func next(plan: (Int, [Tile]) throws -> Void) throws -> (Tile, TileInput)? {
+    public func next(plan: (Int, [Tile]) throws -> Void) throws -> (Tile, TileInput)? {
         while remaining.isEmpty {
             guard row < grid.rows - 1 else { return nil }
             row += 1

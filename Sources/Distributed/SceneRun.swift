@@ -1,0 +1,180 @@
+import Foundation
+import Raster
+import Scene
+
+/// Runs the tiles of a run: takes them from the run with `nextTile`, has the model predict them
+/// (here or elsewhere), and hands each result back with `commit` (or gives a tile up with
+/// `withdraw`), in any order. The only thing that differs between running in this process and on
+/// ZeroMQ workers.
+public protocol TileExecutor {
+    func execute(_ run: SceneRun) throws -> ExecutionSummary
+}
+
+/// What an executor has to say for the run report.
+public struct ExecutionSummary: Sendable {
+    public var workersSeen = 0
+    public var tilesDispatched: [Int] = []
+    public var attemptsFailed = 0
+    public var resultsRejected = 0
+    public var quarantinedTiles: [SceneRunReport.QuarantinedTile] = []
+    /// Seconds the model ran, summed over committed tiles (on whichever machine ran them).
+    public var modelSeconds = 0.0
+
+    public init() {}
+}
+
+/// One scene's tile loop, written once for every executor: reads the scene a tile row at a time,
+/// skips tiles whose core has no data, plans each row in the stitcher, hands tiles out, journals
+/// and stitches results as they come back (in any order), and writes `probabilities.tif`.
+///
+/// The journal in `OUT/.journal/` makes every run resumable: with `resume`, tiles committed by an
+/// interrupted run are replayed from it and never handed out again. Stitched probabilities are
+/// the run's resume state: everything after them (rules, exports) can be redone without inference.
+public final class SceneRun {
+    public let stack: SceneStack
+    public let options: TilingOptions
+    public let package: ModelPackage
+    public let grid: TileGrid
+    public let outputDirectory: String
+    /// Called at most once a second while tiles are committed, and once at the end.
+    public var onProgress: (RunProgress) -> Void = { _ in }
+
+    /// Released before the COG is written (its row buffer is one of the largest allocations).
+    private var feeder: TileFeeder?
+    private var skippedWithoutData = 0
+    private let writer: ProbabilityRasterWriter
+    private let journal: Journal
+    private let stitcher: Stitcher
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private var timings = RunReport.Timings()
+    private var lastProgress = -Double.infinity
+    public private(set) var committed = 0
+    public private(set) var resumed = 0
+    public private(set) var withdrawn = 0
+
+    public init(stack: SceneStack, options: TilingOptions, package: ModelPackage, outputDirectory: String, resume: Bool) throws {
+        start = clock.now
+        self.stack = stack
+        self.options = options
+        self.package = package
+        self.outputDirectory = outputDirectory
+        try options.normalization.check(bandCount: stack.bandCount)
+        grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
+        feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
+        let identity = Journal.RunIdentity(width: grid.width, height: grid.height, geoTransform: stack.grid.geoTransform.coefficients,
+                                           tiling: grid, classes: package.classNames, modelSHA256: package.digest)
+        journal = try Journal(outputDirectory: outputDirectory, identity: identity, resume: resume)
+        writer = try ProbabilityRasterWriter(path: "\(outputDirectory)/probabilities.tif", grid: stack.grid,
+                                             classNames: package.classNames, durable: true, resume: resume)
+        stitcher = try Stitcher(grid: grid, classCount: package.classNames.count, window: options.window,
+                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step), finishedStrips: journal.writtenStrips)
+    }
+
+    /// Seconds since the run started.
+    public var elapsed: Double { (clock.now - start).seconds }
+
+    /// True while tiles remain to be handed out.
+    public var hasMoreTiles: Bool { !(feeder?.isExhausted ?? true) }
+
+    /// The next tile to predict, raw (NaN where there is no data; `package.normalization.prepare`
+    /// makes it the model's input); nil when every tile was handed out. Tiles an interrupted run
+    /// committed are replayed from the journal here and never returned.
+    public func nextTile() throws -> TileInput? {
+        guard let feeder else { return nil }
+        while true {
+            let readStart = elapsed
+            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) })
+            timings.readSeconds += elapsed - readStart
+            guard let (tile, input) = next else { return nil }
+            if journal.hasOutput(of: tile.index) {
+                let (probabilities, validity) = try journal.output(of: tile.index)
+                try stitch(tile, probabilities: probabilities, validity: validity)
+                resumed += 1
+            } else if stitcher.isSettled(tile) {
+                // Every strip it touches is already in the output.
+                try stitcher.withdraw(tile)
+                resumed += 1
+            } else {
+                return input
+            }
+        }
+    }
+
+    /// Adds a tile's quantized output (see `ProbabilityQuantization`): journaled, then stitched.
+    public func commit(_ tile: Tile, probabilities: [UInt8], validity: [UInt8]) throws {
+        try journal.recordCommit(tile: tile.index, probabilities: probabilities, validity: validity)
+        try stitch(tile, probabilities: probabilities, validity: validity)
+        committed += 1
+        reportProgress()
+    }
+
+    /// Gives up a tile handed out (quarantined): its pixels stay nodata, the rest is written.
+    public func withdraw(_ tile: Tile) throws {
+        try stitcher.withdraw(tile)
+        withdrawn += 1
+    }
+
+    public var progress: RunProgress {
+        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
+                    tilesTotal: grid.count, elapsed: elapsed)
+    }
+
+    /// Tells `onProgress`, at most once a second unless `force`.
+    public func reportProgress(force: Bool = false) {
+        guard force || elapsed - lastProgress >= 1 else { return }
+        lastProgress = elapsed
+        onProgress(progress)
+    }
+
+    /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
+    public func run(with executor: TileExecutor) throws -> SceneRunReport {
+        let execution = try executor.execute(self)
+        try stitcher.finish()
+        skippedWithoutData = feeder?.skippedWithoutData ?? skippedWithoutData
+        feeder = nil
+        let cogStart = elapsed
+        try writer.finish()
+        timings.cogSeconds = elapsed - cogStart
+        timings.modelSeconds = execution.modelSeconds
+        timings.totalSeconds = elapsed
+        journal.remove()
+        reportProgress(force: true)
+        let run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: package.classNames,
+                            tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: skippedWithoutData,
+                            outputs: [writer.path], timings: timings)
+        return SceneRunReport(run: run, tilesResumed: resumed, execution: execution)
+    }
+
+    private func stitch(_ tile: Tile, probabilities: [UInt8], validity: [UInt8]) throws {
+        let stitchStart = elapsed
+        try stitcher.commit(tile, probabilities: probabilities, validity: validity)
+        timings.stitchSeconds += elapsed - stitchStart
+    }
+}
+
+/// Runs the model in this process, one tile after another (`--workers 0`).
+public struct InProcessExecutor: TileExecutor {
+    public let model: TileModel
+
+    public init(model: TileModel) { self.model = model }
+
+    public func execute(_ run: SceneRun) throws -> ExecutionSummary {
+        if let expected = model.inputBandCount, expected != run.stack.bandCount {
+            throw SceneError(code: .sourceMismatch, message: "the model expects \(expected) bands but the scene stacks \(run.stack.bandCount)")
+        }
+        var summary = ExecutionSummary()
+        let clock = ContinuousClock()
+        while let input = try run.nextTile() {
+            let started = clock.now
+            let output = try model.predict(run.package.normalization.prepare(input))
+            summary.modelSeconds += (clock.now - started).seconds
+            try run.commit(input.tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
+        }
+        return summary
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
