@@ -4,8 +4,8 @@ import Scene
 
 /// What lets a killed coordinator resume without redoing a committed tile. In `OUT/.journal/`:
 ///
-/// - `run.json`: what the run is (grid, tiling, classes, model digest); a resume with anything
-///   else is refused.
+/// - `run.json`: what the run is (`RunIdentity`: everything that changes the stitched bytes); a
+///   resume with anything else is refused, naming the setting.
 /// - `tiles/<index>.bin`: each committed tile's quantized output and weight mask, written to a
 ///   temporary name and renamed (so a file is whole or absent), and deleted once every strip it
 ///   touches is written to the partial output file.
@@ -15,15 +15,6 @@ import Scene
 /// On resume, written strips are kept, journaled tiles are replayed into the stitcher, tiles whose
 /// strips are all written are settled, and only the rest is sent to workers.
 final class Journal {
-    struct RunIdentity: Codable, Equatable {
-        var width: Int
-        var height: Int
-        var geoTransform: [Double]
-        var tiling: TileGrid
-        var classes: [String]
-        var modelSHA256: String
-    }
-
     let directory: URL
     private let tilesDirectory: URL
     private let grid: TileGrid
@@ -35,19 +26,21 @@ final class Journal {
     private var liveTiles = Set<Int>()
 
     /// Opens the journal for a new run (wiping any old one) or, with `resume`, continues one.
-    init(outputDirectory: String, identity: RunIdentity, resume: Bool) throws {
+    init(outputDirectory: String, identity: RunIdentity, tiling: TileGrid, resume: Bool) throws {
         directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(".journal")
         tilesDirectory = directory.appendingPathComponent("tiles")
-        grid = identity.tiling
+        grid = tiling
         let files = FileManager.default
         let identityURL = directory.appendingPathComponent("run.json")
         if resume {
             guard let data = try? Data(contentsOf: identityURL) else {
                 throw DistributedError(code: .journal, message: "\(directory.path): no journal to resume from (run without --resume)")
             }
-            let previous = try JSONDecoder().decode(RunIdentity.self, from: data)
-            guard previous == identity else {
-                throw DistributedError(code: .journal, message: "\(identityURL.path): the journal is for a different scene, tiling or model; run without --resume to start over")
+            guard let previous = try? JSONDecoder().decode(RunIdentity.self, from: data) else {
+                throw DistributedError(code: .journal, message: "\(identityURL.path): the journal was written by another version of pipeline; run without --resume to start over")
+            }
+            if let difference = identity.difference(from: previous) {
+                throw DistributedError(code: .journal, message: "cannot resume the run in \(outputDirectory): \(difference); run without --resume to start over")
             }
             writtenStrips = Set(try Journal.readLog(directory.appendingPathComponent("strips.log")))
             committedBefore = Set(try Journal.readLog(directory.appendingPathComponent("committed.log")))

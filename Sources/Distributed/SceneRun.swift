@@ -62,9 +62,8 @@ public final class SceneRun {
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
         feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
-        let identity = Journal.RunIdentity(width: grid.width, height: grid.height, geoTransform: stack.grid.geoTransform.coefficients,
-                                           tiling: grid, classes: package.classNames, modelSHA256: package.digest)
-        journal = try Journal(outputDirectory: outputDirectory, identity: identity, resume: resume)
+        journal = try Journal(outputDirectory: outputDirectory, identity: RunIdentity(stack: stack, grid: grid, options: options, package: package),
+                              tiling: grid, resume: resume)
         writer = try ProbabilityRasterWriter(path: "\(outputDirectory)/probabilities.tif", grid: stack.grid,
                                              classNames: package.classNames, durable: true, resume: resume)
         stitcher = try Stitcher(grid: grid, classCount: package.classNames.count, window: options.window,

@@ -27,6 +27,8 @@ public struct SceneSource: Sendable {
 /// nodata values and areas outside a source's footprint are invalid.
 public final class SceneStack {
     public let grid: RasterGrid
+    /// The sources, in stack order (their paths resolved).
+    public let sources: [SceneSource]
     /// Band names in stack order, "file:band name" (or "file:band N").
     public let bandNames: [String]
     private let layers: [Dataset]
@@ -63,6 +65,7 @@ public final class SceneStack {
             }
         }
         self.grid = grid
+        self.sources = sources
         self.layers = layers
         bandNames = names
     }

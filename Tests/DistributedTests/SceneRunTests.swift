@@ -30,10 +30,10 @@ import Testing
         package = try ModelPackage.identity(model, normalization: options.normalization)
     }
 
-    private func run(_ name: String, executor: TileExecutor, resume: Bool = false) throws -> (SceneRunReport, Data) {
+    private func run(_ name: String, executor: TileExecutor, resume: Bool = false, options: TilingOptions? = nil) throws -> (SceneRunReport, Data) {
         let out = directory.file(name)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let run = try SceneRun(stack: stack, options: options, package: package, outputDirectory: out, resume: resume)
+        let run = try SceneRun(stack: stack, options: options ?? self.options, package: package, outputDirectory: out, resume: resume)
         let report = try run.run(with: executor)
         return (report, try Data(contentsOf: URL(fileURLWithPath: "\(out)/probabilities.tif")))
     }
@@ -63,6 +63,18 @@ import Testing
     @Test func anInterruptedRunResumesWithoutRedoingCommittedTiles() throws {
         let (_, reference) = try run("reference", executor: InProcessExecutor(model: model))
         #expect(throws: Interrupted.self) { try run("resumed", executor: InterruptingExecutor(model: model, after: 7)) }
+        // A resume with settings that change the stitched bytes is refused, naming the setting,
+        // and loses nothing.
+        var retiled = options
+        retiled.overlap = 12
+        var renormalized = options
+        renormalized.normalization = Normalization(scale: [1 / 1023])
+        for (changed, setting) in [(retiled, "the tiling changed"), (renormalized, "the normalization changed")] {
+            let refused = #expect(throws: DistributedError.self) {
+                try run("resumed", executor: CountingExecutor(model: model), resume: true, options: changed)
+            }
+            #expect(refused?.description.contains(setting) == true, "\(refused?.description ?? "")")
+        }
         let counting = CountingExecutor(model: model)
         let (report, resumed) = try run("resumed", executor: counting, resume: true)
         #expect(resumed == reference)
