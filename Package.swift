@@ -18,7 +18,7 @@ let avx512Settings: [SwiftSetting] = []
 #endif
 
 // Layering: each C library is imported by exactly one Swift module (Raster ← CGDAL,
-// Messaging ← CZeroMQ, Kernels ← COpenBLAS); domain modules never import C directly.
+// Messaging ← CZeroMQ, Kernels ← COpenBLAS, Checksum ← CSodium); domain modules never import C directly.
 let package = Package(
     name: "UNetPipeline",
     platforms: [.macOS(.v13)],
@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Thin Swift layers over the C libraries.
         .target(name: "Raster", dependencies: ["CGDAL"]),
@@ -42,8 +43,8 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS", "KernelsAVX512"], swiftSettings: kernelSettings),
         // The Winograd GEMM for AVX-512 CPUs, in its own module so only it is compiled for AVX-512.
         .target(name: "KernelsAVX512", swiftSettings: avx512Settings),
-        // SHA-256 in pure Swift (model and payload hashes); no dependencies.
-        .target(name: "Checksum"),
+        // SHA-256 of models and payloads, on libsodium (which libzmq links already).
+        .target(name: "Checksum", dependencies: ["CSodium"]),
 
         // Domain.
         .target(name: "Scene", dependencies: ["Raster"]),

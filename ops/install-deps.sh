@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the pipeline needs on Debian 12: the C libraries it links (GDAL, ZeroMQ, OpenBLAS),
+# Installs what the pipeline needs on Debian 12: the C libraries it links (GDAL, ZeroMQ, libsodium, OpenBLAS),
 # GDAL's command-line tools, and — with --test — the Python packages the tests use for reference
 # checks. Idempotent: when everything is present it installs nothing and says so.
 set -euo pipefail
@@ -13,7 +13,7 @@ for arg in "$@"; do
   esac
 done
 
-apt_packages=(libgdal-dev gdal-bin libzmq3-dev libopenblas-dev pkg-config)
+apt_packages=(libgdal-dev gdal-bin libzmq3-dev libsodium-dev libopenblas-dev pkg-config)
 # For tests only: iproute2 puts workers on hosts of their own (network namespaces).
 test_apt_packages=(iproute2)
 python_packages=(numpy onnx onnxruntime)

@@ -1,8 +1,11 @@
-/// SHA-256 (FIPS 180-4), incremental: `update` any number of times, then `finalize`.
+import CSodium
+
+/// SHA-256, incremental: `update` any number of times, then `finalize`. libsodium's
+/// `crypto_hash_sha256` does the hashing (libzmq already links libsodium for CURVE, so this adds
+/// no dependency and no build time; swift-crypto would add a minute to every clean build).
 ///
-/// Pure Swift so that the coordinator and workers can check model and tile hashes without a
-/// crypto dependency. A value type: copying a hasher forks the computation, and `finalize()` does
-/// not consume it (it pads a copy), so a running digest can be read and updating continued.
+/// A value type: copying a hasher forks the computation, and `finalize()` does not consume it (it
+/// finishes a copy), so a running digest can be read and updating continued.
 ///
 /// ```swift
 /// var hasher = SHA256()
@@ -13,48 +16,19 @@
 /// ```
 public struct SHA256: Sendable {
     /// Digest length in bytes.
-    public static let digestByteCount = 32
-    /// SHA-256 works on 64-byte blocks.
-    static let blockByteCount = 64
+    public static let digestByteCount = Int(crypto_hash_sha256_BYTES)
 
-    /// The eight working hash words H0...H7, initialised to FIPS 180-4 section 5.3.3.
-    var state = SHA256State()
-    /// Bytes of an incomplete block, waiting for more input (fewer than 64).
-    private var pending: [UInt8] = []
-    /// Message length so far, in bytes (FIPS 180-4 limits messages to 2^64 bits).
-    private var byteCount: UInt64 = 0
+    /// libsodium's state: a plain C struct, so copying it forks the computation.
+    private var state = crypto_hash_sha256_state()
 
     public init() {
-        pending.reserveCapacity(Self.blockByteCount)
+        _ = crypto_hash_sha256_init(&state)
     }
 
     /// Adds `bytes` to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard var input = bytes.baseAddress, !bytes.isEmpty else { return }
-        var remaining = bytes.count
-        byteCount &+= UInt64(remaining)
-
-        // Top up a partial block first.
-        if !pending.isEmpty {
-            let take = min(Self.blockByteCount - pending.count, remaining)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: input, count: take))
-            input += take
-            remaining -= take
-            guard pending.count == Self.blockByteCount else { return }
-            pending.withUnsafeBytes { state.compress(blocks: $0.baseAddress!, count: 1) }
-            pending.removeAll(keepingCapacity: true)
-        }
-
-        // Whole blocks straight from the caller's memory, without copying.
-        let wholeBlocks = remaining / Self.blockByteCount
-        if wholeBlocks > 0 {
-            state.compress(blocks: input, count: wholeBlocks)
-            input += wholeBlocks * Self.blockByteCount
-            remaining -= wholeBlocks * Self.blockByteCount
-        }
-        if remaining > 0 {
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: input, count: remaining))
-        }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        _ = crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
     /// Adds `bytes` to the message.
@@ -64,20 +38,10 @@ public struct SHA256: Sendable {
 
     /// The 32-byte digest of everything added so far. The hasher itself is left unchanged.
     public func finalize() -> [UInt8] {
-        // Padding (FIPS 180-4 section 5.1.1): 0x80, zeros up to 56 mod 64, then the length in
-        // bits as a big-endian 64-bit integer.
-        var tail = pending
-        tail.append(0x80)
-        let padded = tail.count <= 56 ? 64 : 128
-        tail.append(contentsOf: repeatElement(0, count: padded - 8 - tail.count))
-        let bitCount = byteCount &* 8
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bitCount >> UInt64(shift)))
-        }
-
-        var final = state
-        tail.withUnsafeBytes { final.compress(blocks: $0.baseAddress!, count: padded / 64) }
-        return final.bigEndianBytes
+        var copy = state
+        var digest = [UInt8](repeating: 0, count: Self.digestByteCount)
+        _ = crypto_hash_sha256_final(&copy, &digest)
+        return digest
     }
 
     /// `finalize()` as 64 lowercase hexadecimal digits.
