@@ -55,6 +55,9 @@ let package = Package(
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
+        // Post-processing rules on stitched probabilities (thresholds, exclusions, minimum areas,
+        // morphology, spectral indices), in strips; class catalogues become ClassSets here.
+        .target(name: "PostProcessing", dependencies: ["Scene", "Raster", "PipelineConfig"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
         .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
@@ -62,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
+        .testTarget(name: "PostProcessingTests", dependencies: ["PostProcessing", "PipelineConfig", "Scene", "Raster", "TestSupport"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests", dependencies: ["Messaging", "TestSupport"], exclude: ["Fixtures"]),
     ]

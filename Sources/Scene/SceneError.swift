@@ -11,6 +11,8 @@ public struct SceneError: Error, CustomStringConvertible, Sendable {
         public static let badBand = Code(name: "badBand")
         public static let duplicateTile = Code(name: "duplicateTile")
         public static let incomplete = Code(name: "incomplete")
+        /// A model's class that the class catalogue lacks (or names twice).
+        public static let unknownClass = Code(name: "unknownClass")
     }
 
     public var code: Code

@@ -2,14 +2,15 @@
 enum KeySuggestion {
     /// `unknown key 'tilesize' (did you mean 'tile_size'?)`, or the list of allowed keys when none
     /// is close.
-    static func unknownKeyMessage(_ key: String, allowed: [String]) -> String {
+    /// `noun` names what the key stands for where keys are names from elsewhere (`class`).
+    static func unknownKeyMessage(_ key: String, allowed: [String], noun: String = "key") -> String {
         if let suggestion = closest(to: key, among: allowed) {
-            return "unknown key '\(key)' (did you mean '\(suggestion)'?)"
+            return "unknown \(noun) '\(key)' (did you mean '\(suggestion)'?)"
         }
         if allowed.isEmpty {
-            return "unknown key '\(key)' (no keys are expected here)"
+            return "unknown \(noun) '\(key)' (no \(noun)s are expected here)"
         }
-        return "unknown key '\(key)' (expected one of \(allowed.joined(separator: ", ")))"
+        return "unknown \(noun) '\(key)' (expected one of \(allowed.joined(separator: ", ")))"
     }
 
     /// The allowed key nearest to `key`, if it is close: within a third of its length in edits

@@ -22,7 +22,7 @@ struct MappingReader {
 
     init(
         _ mapping: Node.Mapping, path: FieldPath, location: SourceLocation, allowedKeys: [String],
-        context: ReadContext
+        keyNoun: String = "key", context: ReadContext
     ) throws {
         var entries: [String: (keyLocation: SourceLocation, value: Node)] = [:]
         for (keyNode, value) in mapping {
@@ -39,7 +39,7 @@ struct MappingReader {
             guard allowedKeys.contains(key) else {
                 throw context.error(
                     .unknownKey, at: keyLocation, path: path.key(key),
-                    KeySuggestion.unknownKeyMessage(key, allowed: allowedKeys))
+                    KeySuggestion.unknownKeyMessage(key, allowed: allowedKeys, noun: keyNoun))
             }
             entries[key] = (keyLocation, value)
         }
@@ -50,6 +50,12 @@ struct MappingReader {
     /// every lookup gives nil and defaults apply.
     static func absent(path: FieldPath, location: SourceLocation, context: ReadContext) -> MappingReader {
         MappingReader(path: path, location: location, context: context, entries: [:])
+    }
+
+    /// The keys present, in the order they are written.
+    var presentKeys: [String] {
+        entries.sorted { ($0.value.keyLocation.line, $0.value.keyLocation.column) < ($1.value.keyLocation.line, $1.value.keyLocation.column) }
+            .map(\.key)
     }
 
     /// Where the key is written, if it is, even without a value.

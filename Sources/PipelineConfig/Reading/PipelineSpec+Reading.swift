@@ -1,6 +1,6 @@
 extension PipelineSpec {
     /// The top-level keys of schema version 1.
-    static let yamlKeys = ["version", "name", "scene", "normalization", "tiling", "blending", "model", "outputs"]
+    static let yamlKeys = ["version", "name", "scene", "normalization", "tiling", "blending", "model", "outputs", "classes", "rules"]
 
     /// Reads a document already brought to the current version (`SchemaHistory.upgrade`), section
     /// by section in schema order, so the first error reported is the first one a reader of the
@@ -17,8 +17,18 @@ extension PipelineSpec {
         let model = try ModelSpec(
             reading: root.requiredSection("model", keys: ModelSpec.yamlKeys), baseDirectory: baseDirectory)
         let outputs = try OutputsSpec(reading: root.section("outputs", keys: OutputsSpec.yamlKeys))
+        // Catalogue and rule set: paths relative to this file's folder, like the model's.
+        let classes = try root.optional("classes")?.nonEmptyString()
+        let rulesField = root.optional("rules")
+        let rules = try rulesField?.nonEmptyString()
+        if let rulesField, classes == nil {
+            throw rulesField.error(.invalidValue, "a rule set needs a class catalogue: add 'classes: path/to/catalogue.yaml'")
+        }
         self.init(
             name: name, scene: scene, normalization: normalization, tiling: tiling, blending: blending,
-            model: model, outputs: outputs, locations: root.context.locations)
+            model: model, outputs: outputs,
+            classes: classes.map { PathResolution.resolve($0, against: baseDirectory) },
+            rules: rules.map { PathResolution.resolve($0, against: baseDirectory) },
+            locations: root.context.locations)
     }
 }

@@ -1,6 +1,6 @@
 extension SceneSpec {
     static let yamlKeys = ["id", "sources", "reference"]
-    static let sourceYAMLKeys = ["path", "bands", "resampling", "nodata"]
+    static let sourceYAMLKeys = ["path", "bands", "resampling", "nodata", "band_names"]
 
     init(reading section: MappingReader) throws {
         let id = try section.optional("id")?.nonEmptyString()
@@ -26,9 +26,26 @@ extension SceneSpec {
                 resampling: source.resampling
                     ?? (index == reference
                         ? PipelineSpec.Defaults.referenceResampling : PipelineSpec.Defaults.resampling),
-                nodata: source.nodata)
+                nodata: source.nodata, bandNames: source.bandNames)
         }
+        try Self.checkBandNamesUnique(items: items, written: written)
         self.init(id: id, sources: sources, reference: reference)
+    }
+}
+
+extension SceneSpec {
+    /// A band name names one stacked band: the same name in two sources is an error at the second.
+    fileprivate static func checkBandNamesUnique(items: [ValueReader], written: [WrittenSource]) throws {
+        var seen: [String: Int] = [:]
+        for (index, source) in written.enumerated() {
+            for name in source.bandNames ?? [] {
+                if let first = seen[name], first != index {
+                    throw items[index].error(
+                        .invalidValue, "band name '\(name)' is already used by scene.sources[\(first)]")
+                }
+                seen[name] = index
+            }
+        }
     }
 }
 
@@ -38,6 +55,7 @@ private struct WrittenSource {
     var bands: [Int]?
     var resampling: Resampling?
     var nodata: Double?
+    var bandNames: [String]?
 
     init(reading item: ValueReader) throws {
         let source = try item.mapping(keys: SceneSpec.sourceYAMLKeys)
@@ -47,6 +65,14 @@ private struct WrittenSource {
         bands = try source.optional("bands")?.bandIndices()
         resampling = try source.optional("resampling")?.oneOf(Resampling.self)
         nodata = try source.optional("nodata")?.number()
+        if let namesField = source.optional("band_names") {
+            let names = try namesField.bandNames()
+            if let bands, bands.count != names.count {
+                throw namesField.error(
+                    .invalidValue, "\(names.count) band names for \(bands.count) bands (one name per entry of 'bands')")
+            }
+            bandNames = names
+        }
     }
 
     /// Only `{id}` is substituted; any other `{word}` is most likely a typo (`{ID}`, `{scene}`)

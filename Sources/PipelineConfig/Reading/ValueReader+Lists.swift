@@ -22,6 +22,21 @@ extension ValueReader {
         return names
     }
 
+    /// Stacked band names (`band_names: [coastal, blue]`): at least one, lower-case letters,
+    /// digits and `_` starting with a letter (rules name them), no repeats.
+    func bandNames() throws -> [String] {
+        let elements = try nonEmptyList("needs at least one band name")
+        let names = try elements.map { element in
+            let name = try element.nonEmptyString()
+            guard ClassEntry.isValidName(name) else {
+                throw element.error(.invalidValue, "band name '\(name)' must be lower-case letters, digits and '_', starting with a letter")
+            }
+            return name
+        }
+        try elements.checkNoDuplicates(names) { "band name '\($0)'" }
+        return names
+    }
+
     /// Finite numbers (`scale: [0.000488]`): at least one.
     func numbers() throws -> [Double] {
         try nonEmptyList("needs at least one number").map { try $0.number() }

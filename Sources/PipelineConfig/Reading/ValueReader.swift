@@ -133,11 +133,12 @@ struct ValueReader {
     }
 
     /// A mapping whose keys must all be among `keys` (checked here, before any value is read).
-    func mapping(keys: [String]) throws -> MappingReader {
+    /// `keyNoun` names what keys stand for in messages when they are names (`unknown class 'x'`).
+    func mapping(keys: [String], keyNoun: String = "key") throws -> MappingReader {
         guard case .mapping(let mapping) = node else {
             throw error(.wrongType, "expected a mapping, got \(foundDescription)")
         }
-        return try MappingReader(mapping, path: path, location: location, allowedKeys: keys, context: context)
+        return try MappingReader(mapping, path: path, location: location, allowedKeys: keys, keyNoun: keyNoun, context: context)
     }
 }
 

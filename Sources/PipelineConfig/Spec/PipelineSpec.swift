@@ -20,11 +20,16 @@ public struct PipelineSpec: Codable, Equatable, Sendable {
     public var blending: BlendingSpec
     public var model: ModelSpec
     public var outputs: OutputsSpec
+    /// `classes:` — the class catalogue file (absolute, or resolved from the YAML's folder); nil
+    /// for a pipeline whose outputs are probabilities only (the identity model's).
+    public var classes: String?
+    /// `rules:` — the post-processing rule set file, resolved like `classes`; needs `classes`.
+    public var rules: String?
     /// Where each setting was written (empty for a spec built in code).
     @NotCompared public var locations: SpecLocations = SpecLocations()
 
     enum CodingKeys: String, CodingKey {
-        case version, name, scene, normalization, tiling, blending, model, outputs
+        case version, name, scene, normalization, tiling, blending, model, outputs, classes, rules
     }
 
     public init(
@@ -35,6 +40,8 @@ public struct PipelineSpec: Codable, Equatable, Sendable {
         blending: BlendingSpec = BlendingSpec(),
         model: ModelSpec,
         outputs: OutputsSpec = OutputsSpec(),
+        classes: String? = nil,
+        rules: String? = nil,
         locations: SpecLocations = SpecLocations()
     ) {
         self.version = PipelineSpec.currentVersion
@@ -45,6 +52,8 @@ public struct PipelineSpec: Codable, Equatable, Sendable {
         self.blending = blending
         self.model = model
         self.outputs = outputs
+        self.classes = classes
+        self.rules = rules
         self.locations = locations
     }
 }

@@ -27,17 +27,21 @@ public struct SourceSpec: Codable, Equatable, Sendable {
     public var resampling: Resampling
     /// Replaces the file's own nodata value when set.
     public var nodata: Double?
+    /// `band_names`: names for the bands taken from this file, in order (one per entry of `bands`,
+    /// or per band of the file), for rules that read bands by name. Unique across the scene.
+    public var bandNames: [String]?
 
     /// The default `resampling` suits a non-reference source; pass `Defaults.referenceResampling`
     /// (nearest) for the reference one, as the YAML reader does.
     public init(
         path: String, bands: [Int]? = nil, resampling: Resampling = PipelineSpec.Defaults.resampling,
-        nodata: Double? = nil
+        nodata: Double? = nil, bandNames: [String]? = nil
     ) {
         self.path = path
         self.bands = bands
         self.resampling = resampling
         self.nodata = nodata
+        self.bandNames = bandNames
     }
 }
 

@@ -15,11 +15,17 @@ struct SchemaHistory: Sendable {
     let current: Int
     /// Oldest first, one per version step, the last from `current - 1`.
     let upgrades: [SchemaUpgrade]
+    /// A shipped file of the current version that errors point users to.
+    var example = "pipelines/demo.yaml"
 
     /// The pipeline schema. Version 1 is the first published one, so there is nothing to upgrade
     /// yet. When version 2 changes the schema, bump `current` and append
     /// `SchemaUpgrade(from: 1) { root in ... }` that rewrites a version-1 tree into version 2.
     static let pipeline = SchemaHistory(current: 1, upgrades: [])
+    /// Class catalogues (`config/classes/*.yaml`), versioned on their own.
+    static let classCatalogue = SchemaHistory(current: 1, upgrades: [], example: "config/classes/dstl.yaml")
+    /// Post-processing rule sets (`config/postprocess/*.yaml`), versioned on their own.
+    static let ruleSet = SchemaHistory(current: 1, upgrades: [], example: "config/postprocess/dstl-3rd.yaml")
 
     /// Every readable version, oldest first.
     var supportedVersions: [Int] {
@@ -35,7 +41,7 @@ struct SchemaHistory: Sendable {
     /// Reads `version:` from the document and runs the upgrades that bring it to `current`.
     /// `root` must be a mapping.
     func upgrade(_ root: inout Node, context: ReadContext, rootLocation: SourceLocation) throws {
-        let versionField = try Self.versionField(of: root, context: context, rootLocation: rootLocation)
+        let versionField = try versionField(of: root, context: context, rootLocation: rootLocation)
         let version = try versionField.integer()
         if version == current { return }
 
@@ -53,7 +59,7 @@ struct SchemaHistory: Sendable {
                 .unsupportedVersion,
                 "unsupported version \(version) (this build reads \(supported)); versions before "
                     + "\(supportedVersions[0]) cannot be upgraded automatically: rewrite the file for version "
-                    + "\(current), as in pipelines/demo.yaml")
+                    + "\(current), as in \(example)")
         }
         for step in upgrades[first...] {
             do {
@@ -68,7 +74,7 @@ struct SchemaHistory: Sendable {
         }
     }
 
-    private static func versionField(
+    private func versionField(
         of root: Node, context: ReadContext, rootLocation: SourceLocation
     ) throws -> ValueReader {
         // Read before the full key check: an upgrade may rename keys that the current schema
@@ -78,7 +84,7 @@ struct SchemaHistory: Sendable {
         else {
             throw context.error(
                 .missingKey, at: rootLocation, path: FieldPath.root.key("version"),
-                "missing required key 'version' (the current version is \(SchemaHistory.pipeline.current))")
+                "missing required key 'version' (the current version is \(current))")
         }
         let field = ValueReader(
             node: value, path: FieldPath.root.key("version"),

@@ -1,0 +1,122 @@
+import PipelineConfig
+import Raster
+import Scene
+
+/// A rule set resolved against a class set and grid: class names become bits, areas become pixel
+/// counts, and the rules are grouped into passes over the scene.
+///
+/// Pixel-local rules (exclusions, indices) run inside the pass before them; each neighbourhood
+/// rule (morphology, minimum area) needs a pass of its own. Consecutive `min_area` rules on
+/// different classes do not affect each other and share one.
+struct RulePlan {
+    /// Per class, the smallest quantized probability (0-254) at which it is present.
+    let minimumQuantized: [UInt8]
+    /// Applied while the probabilities are decided, before any step.
+    let leading: [PointRule]
+    let steps: [Step]
+
+    struct Step {
+        let operation: NeighbourhoodOperation
+        /// Pixel-local rules applied to the step's output, in the same pass.
+        let trailing: [PointRule]
+    }
+
+    init(ruleSet: RuleSet, classes: ClassSet, grid: RasterGrid, hasBands: Set<String>?) throws {
+        let count = classes.count
+        guard count <= MaskBits.maximumClasses else {
+            throw PostProcessingError(
+                code: .tooManyClasses, message: "\(count) classes; post-processing handles up to \(MaskBits.maximumClasses)")
+        }
+        let names = classes.names
+        func index(of name: String, at path: FieldPath) throws -> Int {
+            guard let i = names.firstIndex(of: name) else {
+                throw PostProcessingError(
+                    code: .invalidRule,
+                    message: "unknown class '\(name)' (the classes are \(names.joined(separator: ", ")))",
+                    location: ruleSet.locations.describe(path))
+            }
+            return i
+        }
+        func bits(_ selection: ClassSelection, at path: FieldPath) throws -> MaskWord {
+            switch selection {
+            case .all: return MaskBits.all(count)
+            case .classes(let list): return try list.reduce(0) { $0 | MaskBits.bit(try index(of: $1, at: path)) }
+            }
+        }
+
+        var thresholds = classes.classes.map(\.threshold)
+        for (name, value) in ruleSet.thresholds {
+            thresholds[try index(of: name, at: FieldPath.root.key("thresholds").key(name))] = value
+        }
+        minimumQuantized = thresholds.map(Self.minimumQuantized(threshold:))
+
+        let pixelArea = abs(grid.geoTransform.pixelWidth * grid.geoTransform.pixelHeight
+            - grid.geoTransform.rowRotation * grid.geoTransform.colRotation)
+        var leading: [PointRule] = []
+        var steps: [(operation: NeighbourhoodOperation, trailing: [PointRule])] = []
+        func addPoint(_ rule: PointRule) {
+            if steps.isEmpty { leading.append(rule) } else { steps[steps.count - 1].trailing.append(rule) }
+        }
+        for (position, rule) in ruleSet.rules.enumerated() {
+            let path = FieldPath.root.key("rules").index(position).key(rule.kind)
+            switch rule {
+            case .exclude(let exclusion):
+                let present = MaskBits.bit(try index(of: exclusion.present, at: path))
+                addPoint(.exclude(present: present, clear: try bits(exclusion.clear, at: path) & ~present))
+            case .index(let indexRule):
+                for band in indexRule.bands.values where !(hasBands?.contains(band) ?? false) {
+                    throw PostProcessingError(
+                        code: .invalidRule,
+                        message: hasBands == nil
+                            ? "reads band '\(band)', but no scene bands were given to post-processing"
+                            : "reads band '\(band)', which the scene does not give",
+                        location: ruleSet.locations.describe(path))
+                }
+                addPoint(.index(bit: MaskBits.bit(try index(of: indexRule.className, at: path)), rule: IndexEvaluation(indexRule)))
+            case .open(let morphology), .close(let morphology):
+                let operation = MorphologyOperation(
+                    bits: try bits(morphology.classes, at: path), radius: morphology.radius, shape: morphology.shape,
+                    opening: { if case .open = rule { true } else { false } }())
+                steps.append((.morphology(operation), []))
+            case .minimumArea(let area):
+                let selected = try bits(area.classes, at: path)
+                let limit: AreaLimit
+                switch area.minimum {
+                case .pixels(let pixels): limit = AreaLimit(minimum: Double(pixels), pixelArea: 1)
+                case .squareMetres(let m2): limit = AreaLimit(minimum: m2, pixelArea: pixelArea)
+                }
+                let additions = (0..<count).filter { selected & MaskBits.bit($0) != 0 }.map { (classIndex: $0, limit: limit) }
+                if case .minimumArea(let existing)? = steps.last?.operation, steps.last!.trailing.isEmpty,
+                   Set(existing.map(\.classIndex)).isDisjoint(with: additions.map(\.classIndex)) {
+                    steps[steps.count - 1].operation = .minimumArea(existing + additions)
+                } else {
+                    steps.append((.minimumArea(additions), []))
+                }
+            }
+        }
+        self.leading = leading
+        self.steps = steps.map { Step(operation: $0.operation, trailing: $0.trailing) }
+    }
+
+    /// The smallest q in 0...254 with q / 254 >= threshold (255 when none is: never present).
+    static func minimumQuantized(threshold: Double) -> UInt8 {
+        var q = max(0, Int((threshold * 254).rounded(.down)) - 1)
+        while q <= 254 && Double(q) / 254 < threshold { q += 1 }
+        return UInt8(min(q, 255))
+    }
+}
+
+/// A rule that looks at a pixel's neighbours, so it needs a pass of its own.
+enum NeighbourhoodOperation {
+    case morphology(MorphologyOperation)
+    /// Each class with its own limit; classes distinct.
+    case minimumArea([(classIndex: Int, limit: AreaLimit)])
+}
+
+/// Regions whose area (`pixels * pixelArea`) is below `minimum` are cleared.
+struct AreaLimit {
+    let minimum: Double
+    let pixelArea: Double
+
+    func keeps(pixels: Int) -> Bool { Double(pixels) * pixelArea >= minimum }
+}
