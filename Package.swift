@@ -49,6 +49,10 @@ let package = Package(
         // Domain.
         .target(name: "Scene", dependencies: ["Raster"]),
         .target(name: "SceneSynthesis", dependencies: ["Scene", "Raster"]),
+        // Map products from decided class masks (label raster, mask COGs, polygons, class areas),
+        // and scores against ground truth.
+        .target(name: "Exports", dependencies: ["Scene", "Raster"]),
+        .target(name: "Evaluation", dependencies: ["Scene", "Raster"]),
         // Inference engine: graph, passes, planned runtime, D4 TTA; ONNX import (generated code in Sources/ONNX/Generated).
         .target(name: "Inference", dependencies: ["Kernels"]),
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Inference", "Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports", "Evaluation", "Scene", "SceneSynthesis", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         .testTarget(name: "PostProcessingTests", dependencies: ["PostProcessing", "PipelineConfig", "Scene", "Raster", "TestSupport"]),

@@ -7,7 +7,7 @@ public final class VectorDataset {
     public let path: String
     let handle: GDALDatasetH
 
-    private init(handle: GDALDatasetH, path: String) {
+    init(handle: GDALDatasetH, path: String) {
         self.handle = handle
         self.path = path
     }
@@ -49,12 +49,14 @@ public final class VectorDataset {
         return VectorLayer(dataset: self, handle: layer)
     }
 
-    /// Creates a polygon layer with the given attribute fields.
-    public func createLayer(_ name: String, crs: CRS?, fields: [FieldDefinition]) throws -> VectorLayer {
+    /// Creates a (multi)polygon layer with the given attribute fields.
+    public func createLayer(_ name: String, crs: CRS?, fields: [FieldDefinition],
+                            geometry: GeometryKind = .multiPolygon) throws -> VectorLayer {
         let srs = try crs.map { try SpatialReferenceHandle(wkt: $0.wkt) }
-        let options = CStringList(["SPATIAL_INDEX=YES"])
+        let isGeoPackage = GDALGetDatasetDriver(handle).map { String(cString: GDALGetDriverShortName($0)) } == "GPKG"
+        let options = CStringList(isGeoPackage ? ["SPATIAL_INDEX=YES"] : [])
         let layer = try gdalChecked("GDALDatasetCreateLayer", path: path, code: .vectorFailed) {
-            GDALDatasetCreateLayer(handle, name, srs?.handle, wkbMultiPolygon, options.pointer)
+            GDALDatasetCreateLayer(handle, name, srs?.handle, geometry.ogr, options.pointer)
         }
         for field in fields {
             let definition = OGR_Fld_Create(field.name, field.kind.ogr)
@@ -79,8 +81,11 @@ public final class VectorDataset {
         return VectorLayer(dataset: self, handle: result).rows()
     }
 
-    /// Groups many writes into one transaction (much faster for GeoPackage).
+    /// Groups many writes into one transaction (much faster for GeoPackage). Formats without
+    /// transactions (GeoJSON) just run `body`.
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {
+        GDALRuntime.ensure()
+        guard GDALDatasetTestCapability(handle, ODsCTransactions) != 0 else { return try body() }
         try ogrChecked("GDALDatasetStartTransaction", path: path) { GDALDatasetStartTransaction(handle, 0) }
         do {
             let value = try body()
@@ -96,10 +101,11 @@ public final class VectorDataset {
 /// An attribute column of a vector layer.
 public struct FieldDefinition: Sendable {
     public enum Kind: Sendable {
-        case integer, real, string
+        case integer, integer64, real, string
         var ogr: OGRFieldType {
             switch self {
             case .integer: OFTInteger
+            case .integer64: OFTInteger64
             case .real: OFTReal
             case .string: OFTString
             }
