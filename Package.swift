@@ -69,6 +69,10 @@ let package = Package(
             ]
         ),
 
+        // ops/bench/postprocess.sh's driver: times a rule set on a synthetic scene's probabilities.
+        .executableTarget(name: "PostProcessingBench", dependencies: ["PostProcessing", "PipelineConfig", "SceneSynthesis", "Scene", "Raster"],
+                          path: "ops/bench/PostProcessingBench"),
+
         // Helpers shared by the test targets (temporary folders, seeded random numbers).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "TestSupport"]),
