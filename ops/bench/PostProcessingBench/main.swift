@@ -20,10 +20,21 @@ func integer(_ text: String, _ name: String) -> Int {
     return value
 }
 
-func peakRSSMegabytes() -> Double {
+func resourceUsage() -> rusage {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    return usage
+}
+
+func peakRSSMegabytes() -> Double {
+    Double(resourceUsage().ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+/// User + system CPU seconds so far (wall time on a shared machine says little).
+func cpuSeconds() -> Double {
+    let usage = resourceUsage()
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Probabilities from truth: 0.95 inside a class, 0.05 outside, plus deterministic speckle (1 pixel
@@ -63,11 +74,11 @@ do {
         let grid = try Dataset.open(arguments[2]).grid
         let processor = PostProcessor(ruleSet: rules, classes: classes, grid: grid,
                                       stripHeight: integer(arguments[6], "STRIP_HEIGHT"))
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds, startCPU = cpuSeconds()
         let summary = try processor.run(probabilities: arguments[2], output: arguments[5])
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print(String(format: "rules %@ on %dx%d, %d classes, strips of %@ rows: %.2f s, peak RSS %.0f MB",
-                     rules.name, grid.width, grid.height, classes.count, arguments[6], seconds, peakRSSMegabytes()))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu = cpuSeconds() - startCPU
+        print(String(format: "rules %@ on %dx%d, %d classes, strips of %@ rows: %.2f s wall, %.2f s CPU, peak RSS %.0f MB",
+                     rules.name, grid.width, grid.height, classes.count, arguments[6], seconds, cpu, peakRSSMegabytes()))
         print("  \(summary.passes) passes over \(summary.strips) strips, \(summary.removedRegions) regions removed")
         print("  present pixels: " + summary.classes.map { "\($0.name) \($0.pixels)" }.joined(separator: ", "))
     default:
