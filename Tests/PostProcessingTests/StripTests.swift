@@ -127,6 +127,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    @Test func probabilityBandsNamedForOtherClassesAreOneError() throws {
+        let directory = try TemporaryDirectory()
+        let input = directory.file("probabilities.tif")
+        let grid = try Fixture.writeProbabilities(input, planes: [["#."], [".."]])
+        do {
+            let dataset = try Dataset.open(input, access: .update)
+            try dataset.band(1).setName("b")
+            try dataset.band(2).setName("a")
+        }
+        #expect {
+            try PostProcessor(ruleSet: RuleSet(name: "plain"), classes: ab, grid: grid).run(probabilities: input, output: directory.file("m.tif"))
+        } throws: { error in
+            "\(error)" == "\(input): band 1 is class 'b', but class 1 is 'a'"
+        }
+    }
+
     @Test func aRuleSetBuiltInCodeIsCheckedAgainstTheClassesAndBands() throws {
         let directory = try TemporaryDirectory()
         let input = directory.file("probabilities.tif")
