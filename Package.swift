@@ -52,6 +52,8 @@ let package = Package(
         // and scores against ground truth.
         .target(name: "Exports", dependencies: ["Scene", "Raster"]),
         .target(name: "Evaluation", dependencies: ["Scene", "Raster"]),
+        // Times exports and evaluation on a synthetic scene (ops/bench/exports.sh).
+        .executableTarget(name: "ExportsBench", dependencies: ["Exports", "Evaluation", "Scene", "SceneSynthesis"]),
         // Inference engine: graph, passes, planned runtime, D4 TTA; ONNX import (generated code in Sources/ONNX/Generated).
         .target(name: "Inference", dependencies: ["Kernels"]),
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
