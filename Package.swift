@@ -53,6 +53,8 @@ let package = Package(
         // and scores against ground truth.
         .target(name: "Exports", dependencies: ["Scene", "Raster"]),
         .target(name: "Evaluation", dependencies: ["Scene", "Raster"]),
+        // Times exports and evaluation on a synthetic scene (ops/bench/exports.sh).
+        .executableTarget(name: "ExportsBench", dependencies: ["Exports", "Evaluation", "Scene", "SceneSynthesis"]),
         // Inference engine: graph, passes, planned runtime, D4 TTA; ONNX import (generated code in Sources/ONNX/Generated).
         .target(name: "Inference", dependencies: ["Kernels"]),
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -73,6 +75,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // ops/bench/postprocess.sh's driver: times a rule set on a synthetic scene's probabilities.
+        .executableTarget(name: "PostProcessingBench", dependencies: ["PostProcessing", "PipelineConfig", "SceneSynthesis", "Scene", "Raster"],
+                          path: "ops/bench/PostProcessingBench"),
 
         // Helpers shared by the test targets (temporary folders, seeded random numbers).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

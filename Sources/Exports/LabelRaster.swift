@@ -42,8 +42,8 @@ struct LabelRule {
     }
 }
 
-/// Writes `classes.tif`: strips of labels go to a scratch GeoTIFF, which `finish` describes
-/// (colour table, category names, nodata) and copies into a COG.
+/// Writes `classes.tif`: strips of labels go to a scratch GeoTIFF (created with its colour table,
+/// category names and nodata), which `finish` copies into a COG.
 final class LabelRasterWriter {
     let path: String
     private let scratchPath: String
@@ -56,8 +56,18 @@ final class LabelRasterWriter {
         self.scratchPath = scratchPath
         classes = masks.classes
         rule = try LabelRule(classes: masks.classes, location: masks.path)
-        scratch = try Dataset.create(scratchPath, grid: masks.grid, bandCount: 1, pixelType: .uint8,
-                                     options: GeoTIFFOptions(blockSize: 512, compression: .deflate))
+        let scratch = try Dataset.create(scratchPath, grid: masks.grid, bandCount: 1, pixelType: .uint8,
+                                         options: GeoTIFFOptions(blockSize: 512, compression: .deflate))
+        // Described before any block is written: libtiff refuses palette tags once blocks are on
+        // disk, which happens mid-scene when GDAL's block cache fills.
+        let band = try scratch.band(1)
+        band.setName("class")
+        try band.setNoDataValue(Double(LabelRule.noData))
+        try band.setColorInterpretation(.palette)
+        try band.setColorTable(Self.palette(classes))
+        try band.setCategoryNames(Self.categoryNames(classes))
+        try scratch.setMetadata(classes.classes.map { "\($0.id):\($0.name)" }.joined(separator: ","), forKey: "CLASSES")
+        self.scratch = scratch
     }
 
     func write(window: PixelWindow, values: [UInt8]) throws {
@@ -66,13 +76,6 @@ final class LabelRasterWriter {
 
     func finish() throws {
         guard let scratch else { return }
-        let band = try scratch.band(1)
-        band.setName("class")
-        try band.setNoDataValue(Double(LabelRule.noData))
-        try band.setColorInterpretation(.palette)
-        try band.setColorTable(Self.palette(classes))
-        try band.setCategoryNames(Self.categoryNames(classes))
-        try scratch.setMetadata(classes.classes.map { "\($0.id):\($0.name)" }.joined(separator: ","), forKey: "CLASSES")
         // Mode keeps overviews categorical (an average of labels would be another class).
         try scratch.copyAsCOG(to: path, options: COGOptions(blockSize: 512, compression: .deflate, predictor: .none, overviewResampling: .mode))
         self.scratch = nil

@@ -52,6 +52,14 @@ public struct PostProcessor {
                 message: "is \(input.width)x\(input.height) pixels, but the grid is \(grid.width)x\(grid.height)",
                 location: probabilities)
         }
+        // `pipeline run` names each band after its class: a file from a model with other classes,
+        // or another order, is caught here rather than mapped silently.
+        for (index, band) in try input.bands.enumerated() where !band.name.isEmpty && band.name != classes.classes[index].name {
+            throw PostProcessingError(
+                code: .inputMismatch,
+                message: "band \(index + 1) is class '\(band.name)', but class \(index + 1) is '\(classes.classes[index].name)'",
+                location: probabilities)
+        }
 
         let decision = ProbabilityDecision(dataset: input, minimumQuantized: plan.minimumQuantized, leading: plan.leading, bands: bands)
         let writer = try DecidedMaskWriter(path: output, grid: grid, classNames: classes.names, ruleSetName: ruleSet.name)

@@ -16,8 +16,13 @@ struct ProbabilityDecision: WordSource {
     func read(rows: Range<Int>) throws -> [MaskWord] {
         let width = dataset.width
         let classCount = minimumQuantized.count
-        let values = try dataset.read(UInt8.self, window: PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count))
         let plane = rows.count * width
+        let window = PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count)
+        // Read into uninitialized memory: zero-filling a generic array first costs as much as the read.
+        let values = try [UInt8](unsafeUninitializedCapacity: plane * classCount) { buffer, count in
+            try dataset.read(UInt8.self, window: window, into: buffer, lineStride: width, bandStride: plane)
+            count = plane * classCount
+        }
         var words = [MaskWord](repeating: 0, count: plane)
         values.withUnsafeBufferPointer { values in
             for c in 0..<classCount {

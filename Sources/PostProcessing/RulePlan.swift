@@ -64,7 +64,13 @@ struct RulePlan {
                 let present = MaskBits.bit(try index(of: exclusion.present, at: path))
                 addPoint(.exclude(present: present, clear: try bits(exclusion.clear, at: path) & ~present))
             case .index(let indexRule):
-                for band in indexRule.bands.values where !(hasBands?.contains(band) ?? false) {
+                guard Set(indexRule.bands.keys) == Set(indexRule.index.roles) else {
+                    throw PostProcessingError(
+                        code: .invalidRule,
+                        message: "index \(indexRule.index.rawValue) needs bands for exactly \(indexRule.index.roles.joined(separator: ", "))",
+                        location: ruleSet.locations.describe(path))
+                }
+                for band in indexRule.index.roles.map({ indexRule.bands[$0]! }) where !(hasBands?.contains(band) ?? false) {
                     throw PostProcessingError(
                         code: .invalidRule,
                         message: hasBands == nil

@@ -11,10 +11,12 @@ public final class Geometry {
     /// Parses WKT, e.g. "POLYGON ((0 0, 1 0, 1 1, 0 0))".
     public convenience init(wkt: String) throws {
         GDALRuntime.ensure()
-        var text: UnsafeMutablePointer<CChar>? = strdup(wkt)
-        defer { free(text) }
+        let copy = strdup(wkt)
+        defer { free(copy) }
+        // OGR advances the pointer it is given past what it parsed: hand it a second one.
+        var cursor: UnsafeMutablePointer<CChar>? = copy
         var geometry: OGRGeometryH? = nil
-        try ogrChecked("OGR_G_CreateFromWkt", path: nil) { OGR_G_CreateFromWkt(&text, nil, &geometry) }
+        try ogrChecked("OGR_G_CreateFromWkt", path: nil) { OGR_G_CreateFromWkt(&cursor, nil, &geometry) }
         guard let geometry else { throw RasterError(code: .vectorFailed, message: "no geometry in WKT", function: "OGR_G_CreateFromWkt") }
         self.init(owning: geometry)
     }

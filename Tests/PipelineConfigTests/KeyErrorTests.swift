@@ -40,7 +40,7 @@ import Testing
             colour: blue
             """,
             .unknownKey, line: 2, column: 1, path: "colour",
-            message: "unknown key 'colour' (expected one of version, name, scene, normalization, tiling, blending, model, outputs)")
+            message: "unknown key 'colour' (expected one of version, name, scene, normalization, tiling, blending, model, outputs, classes, rules)")
     }
 
     @Test func britishSpellingOfASectionIsCaught() {
