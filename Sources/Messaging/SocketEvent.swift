@@ -65,6 +65,16 @@ public struct SocketEvent: Sendable, Hashable, CustomStringConvertible {
 
     public var isHandshakeFailure: Bool { !kind.isDisjoint(with: .handshakeFailures) }
 
+    /// A protocol failure because the peers' security mechanisms differ (CURVE on one side only).
+    public var isMechanismMismatch: Bool {
+        kind == .handshakeFailedProtocol && value == UInt32(ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+    }
+
+    /// A protocol failure because a handshake command could not be decrypted (mismatched keys).
+    public var isCryptographicFailure: Bool {
+        kind == .handshakeFailedProtocol && value == UInt32(ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+    }
+
     /// e.g. `handshake failed (authentication) on tcp://127.0.0.1:5555 (value 400)`.
     public var description: String { "\(kind.name) on \(endpoint) (value \(value))" }
 

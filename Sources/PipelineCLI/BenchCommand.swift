@@ -37,9 +37,10 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptionGroup
 
     func validate() throws {
-        guard tile > 0, batch > 0, runs > 0, warmup >= 0 else {
-            throw ValidationError("--tile, --batch and --runs must be positive, --warmup non-negative")
-        }
+        try CountOption.check(tile, "--tile", in: 1...65_536)
+        try CountOption.check(batch, "--batch", in: 1...4096)
+        try CountOption.check(runs, "--runs", in: 1...1_000_000)
+        try CountOption.check(warmup, "--warmup", in: 0...1_000_000)
     }
 
     func run() throws {

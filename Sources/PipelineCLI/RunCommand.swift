@@ -34,14 +34,15 @@ struct RunCommand: ParsableCommand {
     var resume = false
 
     func validate() throws {
-        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        try CountOption.check(workers, "--workers", in: 0...CountOption.maxLocalWorkers)
+        if let threads { try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads) }
     }
 
     func run() throws {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         let progress = ProgressPrinter()
         let reportPath = "\(outputDirectory)/run-report.json"

@@ -26,9 +26,13 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, help: "Scene id used in file names (default synth_<seed>).")
     var id: String?
 
+    func validate() throws {
+        try CountOption.check(size, "--size", in: 16...200_000)
+    }
+
     func run() throws {
         let start = Date()
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(out, option: "--out")
         let synthesizer = try SceneSynthesizer(size: size, seed: seed, sceneID: id)
         Console.line(String(format: "synth: scene %@, %d x %d px, %.0f m a side, seed %llu",
                      synthesizer.sceneID, size, size, synthesizer.extent, seed))
