@@ -246,7 +246,7 @@ final class CoordinatorSession {
         lastProgress = now
         let skipped = skippedWithoutData ?? feeder.skippedWithoutData
         coordinator.hooks.progress(RunProgress(tilesDone: committed + resumed, tilesSkipped: skipped + scheduler.quarantined.count,
-                                               tilesTotal: grid.count, elapsed: now))
+                                               tilesTotal: grid.count, elapsed: now, workersConnected: scheduler.workerCount))
     }
 
     private func report(skippedWithoutData: Int) -> DistributedRunReport {

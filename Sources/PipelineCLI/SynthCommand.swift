@@ -26,10 +26,6 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, help: "Scene id used in file names (default synth_<seed>).")
     var id: String?
 
-    func validate() throws {
-        try CountOption.check(size, "--size", in: 16...200_000)
-    }
-
     func run() throws {
         let start = Date()
         try OutputFiles.createFolder(out, option: "--out")
