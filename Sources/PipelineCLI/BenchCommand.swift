@@ -5,7 +5,8 @@ import Inference
 import Kernels
 
 /// `pipeline bench MODEL.onnx`: times forward passes on random tiles, like
-/// /work/shared/bench/bench_ort.py does for onnxruntime (median of timed runs after warm-up).
+/// ops/bench/onnxruntime_bench.py does for onnxruntime (median of timed runs after warm-up), with
+/// the same table columns so the two can be read side by side.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
