@@ -187,6 +187,7 @@ final class CoordinatorSession {
             lastHeartbeat = now
             for worker in workersSeen where scheduler.isKnown(worker) { send(to: worker, WireMessage.heartbeat.frames()) }
         }
+        run.workersConnected = scheduler.workerCount
         run.reportProgress()
     }
 }

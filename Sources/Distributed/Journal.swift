@@ -27,8 +27,10 @@ final class Journal {
 
     /// Opens the journal for a new run (wiping any old one) or, with `resume`, continues one.
     init(outputDirectory: String, identity: RunIdentity, tiling: TileGrid, resume: Bool) throws {
-        directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(".journal")
-        tilesDirectory = directory.appendingPathComponent("tiles")
+        let directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(".journal")
+        let tilesDirectory = directory.appendingPathComponent("tiles")
+        self.directory = directory
+        self.tilesDirectory = tilesDirectory
         grid = tiling
         let files = FileManager.default
         let identityURL = directory.appendingPathComponent("run.json")
@@ -49,14 +51,34 @@ final class Journal {
             committedBefore.formUnion(liveTiles)
         } else {
             try? files.removeItem(at: directory)
-            try files.createDirectory(at: tilesDirectory, withIntermediateDirectories: true)
-            try JSONEncoder().encode(identity).write(to: identityURL)
+            try Journal.step(tilesDirectory, "create the journal folder") {
+                try files.createDirectory(at: tilesDirectory, withIntermediateDirectories: true)
+            }
+            try Journal.step(identityURL, "write the journal") { try JSONEncoder().encode(identity).write(to: identityURL) }
             for log in ["strips.log", "committed.log"] { files.createFile(atPath: directory.appendingPathComponent(log).path, contents: nil) }
         }
-        stripsLog = try FileHandle(forWritingTo: directory.appendingPathComponent("strips.log"))
-        committedLog = try FileHandle(forWritingTo: directory.appendingPathComponent("committed.log"))
-        try stripsLog.seekToEnd()
-        try committedLog.seekToEnd()
+        stripsLog = try Journal.openLog(directory.appendingPathComponent("strips.log"))
+        committedLog = try Journal.openLog(directory.appendingPathComponent("committed.log"))
+    }
+
+    private static func openLog(_ url: URL) throws -> FileHandle {
+        try step(url, "open the journal log") {
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+            return handle
+        }
+    }
+
+    /// Runs one file operation, turning a Foundation error into one line naming the path.
+    @discardableResult
+    private static func step<T>(_ url: URL, _ doing: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DistributedError {
+            throw error
+        } catch {
+            throw DistributedError(code: .journal, message: "\(url.path): cannot \(doing): \(FileErrorReason.describe(error))")
+        }
     }
 
     /// True when a previous run committed `tile` and its output is on disk to replay.
@@ -71,18 +93,21 @@ final class Journal {
         withUnsafeBytes(of: UInt64(probabilities.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: probabilities)
         data.append(contentsOf: validity)
-        try data.write(to: partial)
+        try Journal.step(partial, "write the journal entry") { try data.write(to: partial) }
         // rename(2) replaces atomically: a crash leaves the old state or the new, never half a file.
         guard rename(partial.path, file.path) == 0 else {
             throw DistributedError(code: .journal, message: "\(file.path): cannot write the journal entry (errno \(errno))")
         }
         liveTiles.insert(tile)
-        try committedLog.write(contentsOf: Data("\(tile)\n".utf8))
+        try Journal.step(directory.appendingPathComponent("committed.log"), "append to the journal log") {
+            try committedLog.write(contentsOf: Data("\(tile)\n".utf8))
+        }
     }
 
     /// A journaled tile's output: (probabilities, validity).
     func output(of tile: Int) throws -> ([UInt8], [UInt8]) {
-        let data = try Data(contentsOf: tilesDirectory.appendingPathComponent("\(tile).bin"))
+        let url = tilesDirectory.appendingPathComponent("\(tile).bin")
+        let data = try Journal.step(url, "read the journal entry") { try Data(contentsOf: url) }
         guard data.count >= 8 else { throw DistributedError(code: .journal, message: "journal entry of tile \(tile) is truncated") }
         let count = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
         guard count <= data.count - 8 else { throw DistributedError(code: .journal, message: "journal entry of tile \(tile) is truncated") }
@@ -93,7 +118,9 @@ final class Journal {
     /// strips are now all written.
     func recordStrip(_ strip: Int) throws {
         writtenStrips.insert(strip)
-        try stripsLog.write(contentsOf: Data("\(strip)\n".utf8))
+        try Journal.step(directory.appendingPathComponent("strips.log"), "append to the journal log") {
+            try stripsLog.write(contentsOf: Data("\(strip)\n".utf8))
+        }
         for tile in liveTiles {
             let row = grid.tile(index: tile).row
             if grid.strips(touchedByTileRow: row).allSatisfy(writtenStrips.contains) {

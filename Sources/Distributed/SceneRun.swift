@@ -38,6 +38,8 @@ public final class SceneRun {
     public let outputDirectory: String
     /// Called at most once a second while tiles are committed, and once at the end.
     public var onProgress: (RunProgress) -> Void = { _ in }
+    /// Workers connected, as the executor knows it (nil in process); shown with the progress.
+    public var workersConnected: Int?
 
     /// Released before the COG is written (its row buffer is one of the largest allocations).
     private var feeder: TileFeeder?
@@ -116,7 +118,7 @@ public final class SceneRun {
 
     public var progress: RunProgress {
         RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
-                    tilesTotal: grid.count, elapsed: elapsed)
+                    tilesTotal: grid.count, elapsed: elapsed, workersConnected: workersConnected)
     }
 
     /// Tells `onProgress`, at most once a second unless `force`.

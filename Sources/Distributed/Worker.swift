@@ -20,6 +20,8 @@ public final class Worker {
         /// Stop after this long without a coordinator at all (nil: wait forever).
         public var giveUpSeconds: Double? = nil
         public var faults = FaultInjection.fromEnvironment()
+        /// The CURVE key files, named when a handshake fails (nil: no CURVE, or keys not from files).
+        public var curveKeyFiles: HandshakeDiagnosis.KeyFiles? = nil
 
         public init(endpoint: Endpoint, name: String, threads: Int) {
             self.endpoint = endpoint
@@ -93,6 +95,12 @@ private final class WorkerSession {
     private let worker: Worker
     private let context: MessageContext
     private var socket: Socket
+    /// Reports failed handshakes on `socket`, which libzmq otherwise keeps to itself.
+    private var monitor: SocketMonitor
+    /// The most specific handshake failure since the last success, named on giving up; each
+    /// distinct one is logged once (libzmq retries every 100 ms and would report every attempt).
+    private var handshakeFailure: HandshakeDiagnosis?
+    private var loggedHandshakeFailures = Set<HandshakeDiagnosis>()
     private var loaded: LoadedModel?
     private let compute = ComputeQueue()
     private var summary = Worker.Summary()
@@ -106,7 +114,7 @@ private final class WorkerSession {
         self.worker = worker
         self.context = context
         start = clock.now
-        socket = try WorkerSession.connect(worker, context)
+        (socket, monitor) = try WorkerSession.connect(worker, context)
     }
 
     private var now: Double {
@@ -114,7 +122,7 @@ private final class WorkerSession {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    private static func connect(_ worker: Worker, _ context: MessageContext) throws -> Socket {
+    private static func connect(_ worker: Worker, _ context: MessageContext) throws -> (Socket, SocketMonitor) {
         let socket = try Socket(.dealer, in: context)
         try socket.setLinger(.immediate)
         try socket.setHeartbeatInterval(.seconds(1))
@@ -122,9 +130,22 @@ private final class WorkerSession {
         try socket.setHeartbeatTTL(.seconds(10))
         try socket.setMaxMessageSize(2 << 30)
         try worker.hooks.prepareSocket(socket)
+        let monitor = try SocketMonitor(socket, watching: SocketEvent.Kinds.handshakeFailures.union(.handshakeSucceeded))
         try socket.connect(worker.settings.endpoint)
         try socket.send(WireMessage.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)).frames())
-        return socket
+        return (socket, monitor)
+    }
+
+    private func checkHandshake() throws {
+        for event in try monitor.pending() {
+            if event.kind == .handshakeSucceeded {
+                handshakeFailure = nil
+                loggedHandshakeFailures = []
+            } else if let diagnosis = HandshakeDiagnosis(event, keyFiles: worker.settings.curveKeyFiles) {
+                if diagnosis.cause.specificity >= handshakeFailure?.cause.specificity ?? 0 { handshakeFailure = diagnosis }
+                if loggedHandshakeFailures.insert(diagnosis).inserted { worker.hooks.log("\(diagnosis)") }
+            }
+        }
     }
 
     func run() throws -> Worker.Summary {
@@ -139,14 +160,19 @@ private final class WorkerSession {
                     worker.hooks.log("dropped a message from the coordinator: \(error)")
                 }
             }
+            try checkHandshake()
             for outcome in compute.take() { try send(outcome) }
             if now - lastSent >= settings.heartbeatSeconds { try send(.heartbeat) }
             if let limit = settings.giveUpSeconds, now - lastHeard > limit {
-                throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(Int(now - lastHeard)) s")
+                let silence = Int(now - lastHeard)
+                if let handshakeFailure {
+                    throw DistributedError(code: .handshakeFailed, message: "gave up after \(silence) s: \(handshakeFailure)")
+                }
+                throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(silence) s")
             }
             if now - max(lastHeard, lastAttempt) > settings.coordinatorTimeoutSeconds {
                 worker.hooks.log("coordinator silent for \(Int(now - lastHeard)) s; reconnecting")
-                socket = try WorkerSession.connect(worker, context)
+                (socket, monitor) = try WorkerSession.connect(worker, context)
                 lastAttempt = now
                 summary.reconnects += 1
             }
@@ -154,8 +180,22 @@ private final class WorkerSession {
         return summary
     }
 
+    /// Never blocks: a DEALER whose only connection was refused has no peer at all, and a blocking
+    /// send would then wait forever (this is how refused workers used to hang). A message that
+    /// cannot be queued is dropped; the coordinator re-runs tiles whose results never come.
     private func send(_ message: WireMessage) throws {
-        try socket.send(message.frames())
+        do {
+            try socket.send(message.frames(), dontWait: true)
+        } catch let error as MessagingError where error.errorNumber == EAGAIN {
+            switch message {
+            case .heartbeat: break
+            case .result(let result): worker.hooks.log("no connection to the coordinator: dropped the result of tile \(result.tileIndex)")
+            case .failure(let failure): worker.hooks.log("no connection to the coordinator: dropped the failure of tile \(failure.tileIndex)")
+            default: worker.hooks.log("no connection to the coordinator: dropped a message")
+            }
+            lastSent = now
+            return
+        }
         lastSent = now
         switch message {
         case .result: summary.tilesDone += 1

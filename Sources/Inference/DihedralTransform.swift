@@ -2,7 +2,8 @@ import Kernels
 
 /// One of the 8 symmetries of a square (the dihedral group D4): an optional horizontal flip
 /// (mirror of the W axis) followed by `rotations` quarter turns counter-clockwise, in the order
-/// NumPy's `np.rot90(np.flip(x, W), k, axes=(H, W))` applies them (as /work/shared/bench does).
+/// NumPy's `np.rot90(np.flip(x, W), k, axes=(H, W))` applies them (as ops/bench/onnxruntime_bench.py
+/// builds its D4 batch).
 public struct DihedralTransform: Hashable, Sendable, CustomStringConvertible {
     public let flipped: Bool
     /// Quarter turns counter-clockwise, 0...3.

@@ -10,7 +10,7 @@ public struct MessagingError: Error, Sendable, CustomStringConvertible {
             case contextFailed, socketFailed, bindFailed, connectFailed, unbindFailed,
                 disconnectFailed, sendFailed, receiveFailed, pollFailed, optionFailed,
                 invalidEndpoint, tooManyFrames, messageTooLarge,
-                invalidKey, invalidKeyFile, keyFileFailed, curveUnavailable
+                invalidKey, invalidKeyFile, keyFileFailed, curveUnavailable, monitorFailed
         }
 
         private let base: Base
@@ -44,6 +44,8 @@ public struct MessagingError: Error, Sendable, CustomStringConvertible {
         public static let keyFileFailed = Code(.keyFileFailed)
         /// This libzmq was built without CURVE (libsodium) support.
         public static let curveUnavailable = Code(.curveUnavailable)
+        /// Starting or stopping a socket monitor (`zmq_socket_monitor`) failed.
+        public static let monitorFailed = Code(.monitorFailed)
     }
 
     public var code: Code

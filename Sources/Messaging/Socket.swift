@@ -13,7 +13,7 @@ public final class Socket {
     public let kind: SocketKind
     let handle: UnsafeMutableRawPointer
     /// Kept alive so `zmq_ctx_term` (in the context's deinit) cannot run before `zmq_close` here.
-    private let context: MessageContext
+    let context: MessageContext
 
     /// Creates a socket with linger set to zero.
     ///

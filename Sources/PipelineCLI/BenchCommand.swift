@@ -5,7 +5,8 @@ import Inference
 import Kernels
 
 /// `pipeline bench MODEL.onnx`: times forward passes on random tiles, like
-/// /work/shared/bench/bench_ort.py does for onnxruntime (median of timed runs after warm-up).
+/// ops/bench/onnxruntime_bench.py does for onnxruntime (median of timed runs after warm-up), with
+/// the same table columns so the two can be read side by side.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -37,9 +38,10 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptionGroup
 
     func validate() throws {
-        guard tile > 0, batch > 0, runs > 0, warmup >= 0 else {
-            throw ValidationError("--tile, --batch and --runs must be positive, --warmup non-negative")
-        }
+        try CountOption.check(tile, "--tile", in: 1...65_536)
+        try CountOption.check(batch, "--batch", in: 1...4096)
+        try CountOption.check(runs, "--runs", in: 1...1_000_000)
+        try CountOption.check(warmup, "--warmup", in: 0...1_000_000)
     }
 
     func run() throws {

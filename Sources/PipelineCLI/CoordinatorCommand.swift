@@ -30,10 +30,15 @@ struct CoordinatorCommand: ParsableCommand {
 
     @OptionGroup var curve: CoordinatorCurveOptions
 
+    func validate() throws {
+        try CountOption.checkSeconds(lease, "--lease")
+        try CountOption.checkSeconds(workerTimeout, "--worker-timeout")
+    }
+
     func run() throws {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
@@ -65,7 +70,7 @@ enum CoordinatorOptions {
     static func finish(_ report: SceneRunReport, path: String) throws {
         var report = report
         report.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
-        try report.json().write(to: URL(fileURLWithPath: path))
+        try OutputFiles.write(report.json(), to: path, what: "run report")
         Console.line(String(format: "run: %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
                             report.run.tilesCommitted, report.run.timings.totalSeconds, report.tilesResumed, report.run.tilesSkipped,
                             report.attemptsFailed, report.resultsRejected, report.workersSeen, ProcessStats.peakResidentMegabytes))

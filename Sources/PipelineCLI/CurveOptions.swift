@@ -1,5 +1,6 @@
 import ArgumentParser
 import Distributed
+import Scene
 import Foundation
 import Messaging
 
@@ -24,9 +25,14 @@ struct CoordinatorCurveOptions: ParsableArguments {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ValidationFailure(message: "--allow \(path): no such file or folder")
             }
-            let files = isDirectory.boolValue
-                ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".pub") }.sorted().map { "\(path)/\($0)" }
-                : [path]
+            let files: [String]
+            do {
+                files = isDirectory.boolValue
+                    ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".pub") }.sorted().map { "\(path)/\($0)" }
+                    : [path]
+            } catch {
+                throw ValidationFailure(message: "--allow \(path): cannot list the folder: \(FileErrorReason.describe(error))")
+            }
             keys += try files.map { try CurveKeyPair.readPublicKey(file: $0) }
         }
         return keys
@@ -56,10 +62,13 @@ struct WorkerCurveOptions: ParsableArguments {
         if (serverKey == nil) != (key == nil) { throw ValidationError("--server-key and --key go together") }
     }
 
-    func apply(to hooks: inout Worker.Hooks) throws {
+    func apply(to hooks: inout Worker.Hooks, settings: inout Worker.Settings) throws {
         guard let serverKey, let key else { return }
         let server = try CurveKeyPair.readPublicKey(file: serverKey)
         let keys = try CurveKeyPair.read(secretKeyFile: key)
         hooks.prepareSocket = { socket in try socket.makeCurveClient(keys: keys, serverPublicKey: server) }
+        // keygen writes NAME.key and NAME.pub side by side; the .pub is what goes on the allow-list.
+        let publicFile = key.hasSuffix(".key") ? String(key.dropLast(4)) + ".pub" : "the public key of \(key)"
+        settings.curveKeyFiles = .init(serverPublicKey: serverKey, clientPublicKey: publicFile)
     }
 }

@@ -41,12 +41,7 @@ struct KeygenCommand: ParsableCommand {
             Console.error("keygen: \(existing) already exists; not overwritten (use --force to replace it)")
             throw ExitCode(1)
         }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            Console.error("keygen: cannot create folder \(out): \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
+        try OutputFiles.createFolder(out, option: "--out")
 
         do {
             let keys = try CurveKeyPair.generate()

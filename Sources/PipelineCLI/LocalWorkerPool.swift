@@ -31,6 +31,9 @@ final class LocalWorkerPool: @unchecked Sendable {
         let number = lock.withLock { started += 1; return started }
         process.arguments = ["worker", "--connect", endpoint.description, "--threads", String(threads),
                              "--name", "local-\(number)", "--give-up", "30"]
+        // On a terminal, workers' log lines go through this process's console so they do not
+        // land in the middle of the progress line; elsewhere they are inherited as they are.
+        if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
         process.terminationHandler = { [weak self] ended in
             guard let self, ended.terminationStatus != 0 || ended.terminationReason == .uncaughtSignal else { return }
             let replace = self.lock.withLock { () -> Bool in
@@ -55,5 +58,28 @@ final class LocalWorkerPool: @unchecked Sendable {
         let all = lock.withLock { stopping = true; return processes }
         for process in all where process.isRunning { process.terminate() }
         for process in all { process.waitUntilExit() }
+    }
+}
+
+/// Reads a child's output and writes it line by line with `Console.error`.
+private final class LineForwarder: @unchecked Sendable {
+    let pipe = Pipe()
+    private var pending = Data()
+
+    init() {
+        // The handler runs on one Foundation thread at a time; `pending` is only touched there.
+        pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+                if !pending.isEmpty { Console.error(String(decoding: pending, as: UTF8.self)) }
+                return
+            }
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                Console.error(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                pending.removeSubrange(pending.startIndex...newline)
+            }
+        }
     }
 }

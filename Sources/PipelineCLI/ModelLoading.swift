@@ -12,7 +12,7 @@ struct EngineOptionGroup: ParsableArguments {
     var noWinograd = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+        try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads)
     }
 
     var engineOptions: EngineOptions { EngineOptions(threads: threads, winograd: !noWinograd) }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Scene
 
 /// `pipeline`: turns multi-band satellite scenes into georeferenced class maps with U-Nets.
 /// Each subcommand only parses its options and calls the libraries.
@@ -9,4 +11,38 @@ struct PipelineCommand: ParsableCommand {
         abstract: "Distributed U-Net segmentation of large multi-band satellite scenes.",
         subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SynthCommand.self, InspectCommand.self, BenchCommand.self, InferCommand.self, KeygenCommand.self]
     )
+
+    /// Runs the command; every error reaches the user as one line on standard error (the
+    /// safety net under the commands' own messages: never a Foundation dump, never a usage block).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // Help and version requests, and errors a command has already reported.
+            if code == .success || error is ExitCode { exit(withError: error) }
+            Console.error("Error: \(oneLine(for: error, code: code))")
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
+
+    private static func oneLine(for error: Error, code: ExitCode) -> String {
+        let foundation = error as NSError
+        var text: String
+        if foundation.domain == NSCocoaErrorDomain || foundation.domain == NSPOSIXErrorDomain {
+            let path = (foundation.userInfo[NSFilePathErrorKey] as? String) ?? (foundation.userInfo[NSURLErrorKey] as? URL)?.path
+            text = (path.map { "\($0): " } ?? "") + FileErrorReason.describe(error)
+        } else {
+            text = message(for: error)
+        }
+        text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        if code == .validationFailure {
+            let arguments = CommandLine.arguments.dropFirst()
+            let names = configuration.subcommands.map { $0._commandName }
+            let subcommand = arguments.first.flatMap { names.contains($0) ? " \($0)" : nil } ?? ""
+            text += " (see 'pipeline\(subcommand) --help')"
+        }
+        return text
+    }
 }

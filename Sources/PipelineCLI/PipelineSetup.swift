@@ -30,7 +30,7 @@ struct PipelineSetup {
             let where_ = spec.locations.describe(FieldPath.root.key("model").key("path"))
             let bytes: Data
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: onnx.path)) } catch {
-                throw ValidationFailure(message: "\(where_): cannot read the model '\(onnx.path)': \(error.localizedDescription)")
+                throw ValidationFailure(message: "\(where_): cannot read the model '\(onnx.path)': \(FileErrorReason.describe(error))")
             }
             let graph: Graph
             do { graph = try ONNXImporter().importModel(data: bytes, directory: URL(fileURLWithPath: onnx.path).deletingLastPathComponent()) } catch {

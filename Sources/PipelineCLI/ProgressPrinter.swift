@@ -1,17 +1,69 @@
 import Foundation
 import Scene
 
-/// Prints progress as plain lines (at most about one a second, and the last one), which suits both
-/// terminals and log files.
+/// Prints a run's progress. On a terminal: one line updated in place. In a pipe or log file: a
+/// line only when something changed (the percentage, the workers connected) and at most one a
+/// second, plus one every `quietInterval` seconds while nothing changes, so a run waiting an hour
+/// for workers writes a few hundred bytes, not 3,600 identical lines.
 final class ProgressPrinter {
-    private var lastPrinted = -1.0
+    enum Mode { case terminal, log }
+
+    static let quietInterval = 30.0
+    private let mode: Mode
+    private var lastPrinted = -Double.infinity
+    private var lastState: State?
+    private var lastText = ""
+    private var finished = false
+
+    /// What counts as a change worth a line in a log.
+    private struct State: Equatable {
+        let percent: Int
+        let workers: Int?
+    }
+
+    init(mode: Mode = Console.outputIsTerminal ? .terminal : .log) {
+        self.mode = mode
+    }
 
     func update(_ progress: RunProgress) {
-        let finished = progress.fraction >= 1
-        guard finished || progress.elapsed - lastPrinted >= 1 else { return }
+        guard !finished else { return }
+        let done = progress.fraction >= 1
+        let state = State(percent: Int(progress.fraction * 100), workers: progress.workersConnected)
+        let since = progress.elapsed - lastPrinted
+        let due: Bool
+        switch mode {
+        case .terminal: due = done || since >= 0.25
+        case .log: due = done || (state != lastState && since >= 1) || since >= ProgressPrinter.quietInterval
+        }
+        guard due else { return }
+        let text = ProgressPrinter.describe(progress)
+        // The elapsed time is in every line, so a repeat could only come from two updates in the
+        // same second; skip it.
+        guard text != lastText || done else { return }
         lastPrinted = progress.elapsed
-        let eta = progress.secondsLeft.map { String(format: ", ETA %.0f s", $0) } ?? ""
-        Console.line(String(format: "run: tiles %d/%d (%.0f%%), %.1f tiles/s%@", progress.tilesDone + progress.tilesSkipped,
-                     progress.tilesTotal, progress.fraction * 100, progress.tilesPerSecond, finished ? "" : eta))
+        lastState = state
+        lastText = text
+        finished = done
+        switch mode {
+        case .terminal:
+            Console.status(text)
+            if done { Console.endStatus() }
+        case .log:
+            Console.line(text)
+        }
+    }
+
+    /// e.g. `run: tiles 12/36 (33%) in 8 s, 1.5 tiles/s, ETA 16 s, 2 workers`, or
+    /// `run: waiting for workers (0 connected), tiles 0/36 in 30 s`.
+    static func describe(_ progress: RunProgress) -> String {
+        let tiles = "tiles \(progress.tilesDone + progress.tilesSkipped)/\(progress.tilesTotal)"
+        let elapsed = String(format: "%.0f s", progress.elapsed)
+        if progress.workersConnected == 0 && progress.fraction < 1 {
+            return "run: waiting for workers (0 connected), \(tiles) in \(elapsed)"
+        }
+        var text = String(format: "run: %@ (%.0f%%) in %@, %.1f tiles/s", tiles, progress.fraction * 100, elapsed, progress.tilesPerSecond)
+        if progress.fraction < 1, let left = progress.secondsLeft { text += String(format: ", ETA %.0f s", left) }
+        if let workers = progress.workersConnected { text += workers == 1 ? ", 1 worker" : ", \(workers) workers" }
+        return text
     }
 }

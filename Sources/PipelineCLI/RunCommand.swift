@@ -34,7 +34,8 @@ struct RunCommand: ParsableCommand {
     var resume = false
 
     func validate() throws {
-        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        try CountOption.check(workers, "--workers", in: 0...CountOption.maxLocalWorkers)
+        if let threads { try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads) }
     }
 
 
@@ -42,7 +43,7 @@ struct RunCommand: ParsableCommand {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)

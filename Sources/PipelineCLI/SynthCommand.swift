@@ -28,7 +28,7 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(out, option: "--out")
         let synthesizer = try SceneSynthesizer(size: size, seed: seed, sceneID: id)
         Console.line(String(format: "synth: scene %@, %d x %d px, %.0f m a side, seed %llu",
                      synthesizer.sceneID, size, size, synthesizer.extent, seed))

@@ -24,6 +24,11 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var curve: WorkerCurveOptions
 
+    func validate() throws {
+        try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads)
+        if let giveUp { try CountOption.checkSeconds(giveUp, "--give-up") }
+    }
+
     func run() throws {
         var settings = Worker.Settings(endpoint: try Endpoint(connect),
                                        name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
@@ -31,7 +36,7 @@ struct WorkerCommand: ParsableCommand {
         settings.giveUpSeconds = giveUp
         var hooks = Worker.Hooks()
         hooks.log = { Console.error("worker \(settings.name): \($0)") }
-        try curve.apply(to: &hooks)
+        try curve.apply(to: &hooks, settings: &settings)
         let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks).run(context: MessageContext())
         Console.error("worker \(settings.name): done, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
     }

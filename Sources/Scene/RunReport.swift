@@ -25,12 +25,15 @@ public struct RunProgress: Sendable {
     public let tilesSkipped: Int
     public let tilesTotal: Int
     public let elapsed: Double
+    /// Workers connected to a coordinator; nil when tiles run in this process.
+    public let workersConnected: Int?
 
-    public init(tilesDone: Int, tilesSkipped: Int, tilesTotal: Int, elapsed: Double) {
+    public init(tilesDone: Int, tilesSkipped: Int, tilesTotal: Int, elapsed: Double, workersConnected: Int? = nil) {
         self.tilesDone = tilesDone
         self.tilesSkipped = tilesSkipped
         self.tilesTotal = tilesTotal
         self.elapsed = elapsed
+        self.workersConnected = workersConnected
     }
 
     public var fraction: Double { Double(tilesDone + tilesSkipped) / Double(max(tilesTotal, 1)) }

@@ -3,7 +3,7 @@
 #  1. coordinator capacity: tiles per second served to 4 local workers running an identity model
 #     (1 class; no inference), hence how many ~3 s-per-tile workers one coordinator can feed;
 #  2. end-to-end overhead of `pipeline run` over the workers' pure model time, with the reference
-#     U-Net (20 bands, 10 classes, base 32, depth 4; ../shared/bench/make_unet_onnx.py), 1 worker,
+#     U-Net (20 bands, 10 classes, base 32, depth 4; ops/bench/reference_unet.py), 1 worker,
 #     D4 test-time augmentation as in production (OVERHEAD_TTA=none for single passes);
 #  3. coordinator peak RSS with 8 workers on a 10,000^2 scene (identity, 10 classes).
 # Usage: ops/bench/distributed.sh [capacity|overhead|memory]... (default: all three).
@@ -14,6 +14,7 @@ swift build -c release --product pipeline 2>&1 | tail -n 1
 bin="$(swift build -c release --show-bin-path)/pipeline"
 work="${BENCH_DIR:-$(mktemp -d)}"
 [ $# -gt 0 ] || set -- capacity overhead memory
+echo "# CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p') ($(nproc) cores available)"
 
 scene() {  # scene SIZE -> folder holding bench.tif ... (generated once)
   local dir="$work/scene-$1"
@@ -52,7 +53,7 @@ for what in "$@"; do
       ;;
     overhead)
       model="$work/unet.onnx"
-      [ -f "$model" ] || python3 ../shared/bench/make_unet_onnx.py --tile 256 --out "$model" >/dev/null
+      [ -f "$model" ] || python3 ops/bench/reference_unet.py --tile 256 --out "$model" >/dev/null
       classes="[$(seq -s, -f 'c%g' 1 10)]"
       pipeline "$work/overhead.yaml" "{kind: onnx, path: $model, tta: ${OVERHEAD_TTA:-d4}, classes: $classes}"
       "$bin" run "$work/overhead.yaml" --scene "$(scene 1024)" --out "$work/overhead" --workers 1 --threads 2 >/dev/null 2>&1

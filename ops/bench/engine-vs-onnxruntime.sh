@@ -6,11 +6,14 @@
 # onnxruntime's: the last step runs both on one random 20-band chip at full size, without and with
 # D4 TTA, and prints the largest difference (onnxruntime_parity.py).
 #
+# The model comes from ops/bench/reference_unet.py, onnxruntime's figures from
+# ops/bench/onnxruntime_bench.py; the last table puts both side by side.
+#
 # Usage: ops/bench/engine-vs-onnxruntime.sh [--tile 256] [--runs 10] [--skip-build]
 # Needs python3 with numpy, onnx, onnxruntime (ops/install-deps.sh --test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-shared="${SHARED_BENCH:-$repo/../shared/bench}"
+bench="$repo/ops/bench"
 tile=256 runs=10 build=1
 while (($#)); do
   case "$1" in
@@ -28,7 +31,8 @@ if ((build)); then
 fi
 pipeline="$repo/$scratch/release/pipeline"
 model="$work/unet_t$tile.onnx"
-python3 "$shared/make_unet_onnx.py" --tile "$tile" --out "$model" >/dev/null
+echo "# CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p') ($(nproc) cores available)"
+python3 "$bench/reference_unet.py" --tile "$tile" --out "$model"
 
 # Debian's OpenBLAS picks its kernels by CPU id and falls back to generic SSE3 (Prescott)
 # kernels on CPUs it does not know (e.g. some virtualized Xeons). Pick AVX-512 kernels when the
@@ -37,13 +41,21 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx512f /proc/cpuinfo; then exp
 if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
 
 echo "== onnxruntime"
-python3 "$shared/bench_ort.py" --model "$model" --threads 1,2 --batches 1,8 --runs "$runs"
+python3 "$bench/onnxruntime_bench.py" --model "$model" --threads 1,2 --batches 1,8 --runs "$runs" | tee "$work/onnxruntime.txt"
 echo "== engine (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto})"
 for threads in 1 2; do
   for batch in 1 8; do
     "$pipeline" bench "$model" --tile "$tile" --threads "$threads" --batch "$batch" --runs "$runs" | tail -n 1
   done
-done
+done | tee "$work/engine.txt"
+
+echo "== side by side: ms per tile (median of $runs)"
+# Rows of both tables: threads batch runs median_ms min_ms ms/tile GFLOP/s.
+awk 'FNR == NR && $1 ~ /^[0-9]+$/ { ort[$1 " " $2] = $6; next }
+     $1 ~ /^[0-9]+$/ && ($1 " " $2) in ort {
+       if (!header++) printf "%-7s %-5s %12s %10s %18s\n", "threads", "batch", "onnxruntime", "engine", "engine/onnxruntime"
+       printf "%-7s %-5s %12.1f %10.1f %18.2f\n", $1, $2, ort[$1 " " $2], $6, $6 / ort[$1 " " $2] }' \
+  "$work/onnxruntime.txt" "$work/engine.txt"
 
 echo "== parity with onnxruntime (one ${tile}x$tile chip, 2 threads)"
 parity="$repo/ops/bench/onnxruntime_parity.py"
