@@ -64,6 +64,8 @@ let package = Package(
         // Post-processing rules on stitched probabilities (thresholds, exclusions, minimum areas,
         // morphology, spectral indices), in strips; class catalogues become ClassSets here.
         .target(name: "PostProcessing", dependencies: ["Scene", "Raster", "PipelineConfig"]),
+        // After stitching, written once for every run and for `pipeline export`: rules, exports, the run report.
+        .target(name: "Maps", dependencies: ["PostProcessing", "Exports", "Distributed", "PipelineConfig", "Scene", "Raster"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
         .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
@@ -71,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Exports", "Evaluation", "Maps", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Distributed
 import Foundation
+import Maps
 import Messaging
+import Exports
 
 struct CoordinatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,8 +54,8 @@ struct CoordinatorCommand: ParsableCommand {
                                resume: resume)
         run.onProgress = ProgressPrinter().update
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
-        try CoordinatorOptions.finish(report, path: "\(outputDirectory)/run-report.json")
-        Console.line("coordinator: outputs in \(outputDirectory): probabilities.tif, run-report.json")
+        try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
+        Console.line("coordinator: " + CoordinatorOptions.outputsLine(outputDirectory, map: setup.map))
     }
 }
 
@@ -66,17 +68,36 @@ enum CoordinatorOptions {
         return settings
     }
 
-    /// Writes the report; a run with quarantined tiles fails after writing everything else.
-    static func finish(_ report: SceneRunReport, path: String) throws {
-        var report = report
-        report.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
-        try OutputFiles.write(report.json(), to: path, what: "run report")
+    /// Makes the map (when the pipeline names a class catalogue) and writes the run report; a run
+    /// with quarantined tiles fails after writing everything else.
+    static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, input: PipelineInputOptions, directory: String) throws {
+        var tiles = tiles
+        tiles.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
         Console.line(String(format: "run: %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
-                            report.run.tilesCommitted, report.run.timings.totalSeconds, report.tilesResumed, report.run.tilesSkipped,
-                            report.attemptsFailed, report.resultsRejected, report.workersSeen, ProcessStats.peakResidentMegabytes))
-        if !report.quarantinedTiles.isEmpty {
-            let list = report.quarantinedTiles.map { "tile \($0.tile) (row \($0.row), col \($0.col))" }.joined(separator: ", ")
-            throw ValidationFailure(message: "\(report.quarantinedTiles.count) tile(s) quarantined after repeated failures and left as nodata: \(list); details in \(path)")
+                            tiles.run.tilesCommitted, tiles.run.timings.totalSeconds, tiles.tilesResumed, tiles.run.tilesSkipped,
+                            tiles.attemptsFailed, tiles.resultsRejected, tiles.workersSeen, ProcessStats.peakResidentMegabytes))
+        var report = PipelineRunReport(tiles: tiles, source: RunSource(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID))
+        if let map = setup.map {
+            report.maps = try MapMaker.make(runDirectory: directory, settings: map, bands: setup.bands) { Console.line("run: \($0)") }
         }
+        try report.write(runDirectory: directory)
+        let path = PipelineRunReport.path(in: directory)
+        if !tiles.quarantinedTiles.isEmpty {
+            let list = tiles.quarantinedTiles.map { "tile \($0.tile) (row \($0.row), col \($0.col))" }.joined(separator: ", ")
+            throw ValidationFailure(message: "\(tiles.quarantinedTiles.count) tile(s) quarantined after repeated failures and left as nodata: \(list); details in \(path)")
+        }
+    }
+
+    /// What a finished run wrote, for its last line.
+    static func outputsLine(_ directory: String, map: MapSettings?) -> String {
+        let products = ["probabilities.tif"] + (map == nil ? [] : ["decided.tif"]) + ExportFormat.allCases.filter { map?.formats.contains($0) == true }.map {
+            switch $0 {
+            case .classes: "classes.tif"
+            case .masks: "masks/"
+            case .polygons: "polygons.gpkg"
+            case .geojson: "polygons/*.geojson"
+            }
+        }
+        return "outputs in \(directory): \((products + ["run-report.json"]).joined(separator: ", "))"
     }
 }

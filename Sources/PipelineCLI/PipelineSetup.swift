@@ -2,6 +2,7 @@ import Distributed
 import Foundation
 import Inference
 import Kernels
+import Maps
 import ONNX
 import PipelineConfig
 import Scene
@@ -14,6 +15,10 @@ struct PipelineSetup {
     let options: TilingOptions
     let model: TileModel
     let package: ModelPackage
+    /// The map stages (rules, exports); nil when the pipeline names no class catalogue.
+    let map: MapSettings?
+    /// The scene bands the rule set reads; nil when it reads none.
+    let bands: SceneBandStrips?
 
     /// `threads`: for a model run in this process.
     init(pipeline: String, scene: String, sceneID: String?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
@@ -49,6 +54,8 @@ struct PipelineSetup {
             model = try EngineTileModel(graph: graph, classNames: classes, settings: settings, threads: threads)
         }
         try options.normalization.check(bandCount: stack.bandCount)
+        map = try MapSetup.settings(spec: spec, classNames: package.classNames)
+        bands = try MapSetup.bands(for: map, spec: spec, stack: stack)
     }
 
     /// Class names: the pipeline's, else the model's metadata, else class_1... for its outputs.

@@ -35,6 +35,9 @@ public final class SceneStack {
 
     public var bandCount: Int { bandNames.count }
 
+    /// Bands each source gives the stack, in order.
+    public var sourceBandCounts: [Int] { layers.map(\.bandCount) }
+
     public init(sources: [SceneSource], reference: Int = 0) throws {
         guard !sources.isEmpty else { throw SceneError(code: .invalidArgument, message: "a scene needs at least one source") }
         guard sources.indices.contains(reference) else {
@@ -87,6 +90,17 @@ public final class SceneStack {
             try layer.read(Float.self, window: window, into: slice, lineStride: window.width, bandStride: bandStride)
             band += layer.bandCount
         }
+    }
+
+    /// Reads `window` of one stacked band (1-based), NaN where it has no data: only that band's
+    /// file is read.
+    public func read(band: Int, window: PixelWindow) throws -> [Float] {
+        var first = 1
+        for layer in layers {
+            if band < first + layer.bandCount { return try layer.read(Float.self, bands: [band - first + 1], window: window) }
+            first += layer.bandCount
+        }
+        throw SceneError(code: .badBand, message: "stacked band \(band) does not exist (the scene stacks \(bandCount))")
     }
 
     private static func checkBands(_ source: SceneSource, _ dataset: Dataset) throws {

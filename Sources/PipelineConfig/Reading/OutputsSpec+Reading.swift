@@ -1,5 +1,5 @@
 extension OutputsSpec {
-    static let yamlKeys = ["directory", "formats"]
+    static let yamlKeys = ["directory", "formats", "simplify"]
 
     init(reading section: MappingReader) throws {
         let directory = try section.optional("directory")?.nonEmptyString()
@@ -9,6 +9,11 @@ extension OutputsSpec {
             formats = try elements.map { try $0.oneOf(OutputFormat.self) }
             try elements.checkNoDuplicates(formats) { "format '\($0.rawValue)'" }
         }
-        self.init(directory: directory, formats: formats)
+        var simplify = 0.0
+        if let field = section.optional("simplify") {
+            simplify = try field.number()
+            guard simplify >= 0 else { throw field.error(.invalidValue, "must be 0 or more (map units)") }
+        }
+        self.init(directory: directory, formats: formats, simplify: simplify)
     }
 }

@@ -1,0 +1,92 @@
+import Exports
+import Foundation
+import PipelineConfig
+import PostProcessing
+import Raster
+import Scene
+
+/// What a map is made of, beyond the stitched probabilities: the classes (from a catalogue, in the
+/// model's order), the rule set, and the products to write.
+public struct MapSettings: Sendable {
+    public var classes: ClassSet
+    /// The catalogue file the classes come from (recorded, so `eval` and `export` find it again).
+    public var catalogue: String
+    public var ruleSet: RuleSet
+    /// The rule set's file; nil for the catalogue's thresholds alone.
+    public var ruleSetFile: String?
+    public var formats: Set<ExportFormat>
+    /// Polygon simplification in map units; 0 keeps pixel outlines.
+    public var simplifyTolerance: Double
+
+    public init(classes: ClassSet, catalogue: String, ruleSet: RuleSet, ruleSetFile: String?, formats: Set<ExportFormat>,
+                simplifyTolerance: Double = 0) {
+        self.classes = classes
+        self.catalogue = catalogue
+        self.ruleSet = ruleSet
+        self.ruleSetFile = ruleSetFile
+        self.formats = formats
+        self.simplifyTolerance = simplifyTolerance
+    }
+
+    /// The rule set of a pipeline that names a catalogue but no rules: every class at its
+    /// catalogue threshold, nothing else.
+    public static func catalogueThresholds() -> RuleSet { RuleSet(name: "catalogue thresholds") }
+}
+
+/// What the map stages did, for the run report.
+public struct MapReport: Codable, Sendable {
+    public var catalogue: String
+    public var ruleSet: String
+    public var ruleSetFile: String?
+    public var formats: [String]
+    /// The decided masks (one 0/1 band per class) in the run folder: what `eval` scores and the
+    /// products come from.
+    public var decidedMasks: String
+    public var regionsRemoved: Int
+    public var postProcessingSeconds: Double
+    public var exports: ExportReport
+}
+
+/// Turns a run folder's stitched probabilities into a map: the rule set writes the decided masks
+/// (`decided.tif`), then the exports write the products beside them. Written once for every run
+/// (any executor) and for `pipeline export`; never needs inference, and runs strip by strip.
+public enum MapMaker {
+    public static func make(runDirectory: String, settings: MapSettings, bands: BandStripSource?,
+                            progress: (String) -> Void = { _ in }) throws -> MapReport {
+        let probabilities = "\(runDirectory)/probabilities.tif"
+        guard FileManager.default.fileExists(atPath: probabilities) else {
+            throw MapError(message: "no probabilities.tif: not the output folder of a finished run", location: runDirectory)
+        }
+        let grid = try Dataset.open(probabilities).grid
+        if settings.ruleSet.readsBands && bands == nil {
+            throw MapError(message: "rule set '\(settings.ruleSet.name)' reads scene bands, but the scene is not open", location: settings.ruleSetFile ?? runDirectory)
+        }
+        let decided = "\(runDirectory)/decided.tif"
+        let clock = ContinuousClock(), start = clock.now
+        let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands)
+            .run(probabilities: probabilities, output: decided)
+        let postProcessing = clock.now - start
+        progress("rules '\(settings.ruleSet.name)' applied: \(summary.removedRegions) small regions removed")
+        let exports = try Exporter(masks: DecidedMasks(path: decided, classes: settings.classes), directory: runDirectory,
+                                   options: ExportOptions(formats: settings.formats, simplifyTolerance: settings.simplifyTolerance))
+            .run(progress: progress)
+        return MapReport(catalogue: settings.catalogue, ruleSet: settings.ruleSet.name, ruleSetFile: settings.ruleSetFile,
+                         formats: ExportFormat.allCases.filter(settings.formats.contains).map(\.rawValue), decidedMasks: "decided.tif",
+                         regionsRemoved: summary.removedRegions,
+                         postProcessingSeconds: Double(postProcessing.components.seconds) + Double(postProcessing.components.attoseconds) * 1e-18,
+                         exports: exports)
+    }
+}
+
+/// A map stage that cannot run: what and where, one line.
+public struct MapError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var location: String
+
+    public init(message: String, location: String) {
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { "\(location): \(message)" }
+}
