@@ -38,7 +38,7 @@ public struct PostProcessor {
     /// Reads `probabilities`, writes the decided masks to `output` (replaced only on success).
     @discardableResult
     public func run(probabilities: String, output: String) throws -> PostProcessingSummary {
-        let plan = try RulePlan(ruleSet: ruleSet, classes: classes, grid: grid, hasBands: bands.map { Set($0.bandNames) })
+        let plan = try RulePlan(ruleSet: ruleSet, classes: classes, pixelArea: grid.pixelArea, hasBands: bands.map { Set($0.bandNames) })
         let input = try Dataset.open(probabilities)
         guard input.bandCount == classes.count else {
             throw PostProcessingError(
@@ -96,14 +96,19 @@ public struct PostProcessor {
         }
         try writer.finish()
 
-        let pixelArea = abs(grid.geoTransform.pixelWidth * grid.geoTransform.pixelHeight
-            - grid.geoTransform.rowRotation * grid.geoTransform.colRotation)
+        let pixelArea = grid.pixelArea
         return PostProcessingSummary(
             ruleSet: ruleSet.name,
             classes: zip(classes.names, writer.presentPixels).map {
                 PostProcessingSummary.ClassArea(name: $0, pixels: $1, squareMetres: Double($1) * pixelArea)
             },
             removedRegions: removedRegions, strips: (grid.height + stripHeight - 1) / stripHeight, passes: passes)
+    }
+
+    /// Checks, before any work, that `ruleSet` fits `classes` (the model's, in its order) and that
+    /// its index rules read only `bandNames`: the errors `run` would give, at setup time.
+    public static func check(ruleSet: RuleSet, classes: ClassSet, bandNames: [String]) throws {
+        _ = try RulePlan(ruleSet: ruleSet, classes: classes, pixelArea: 1, hasBands: Set(bandNames))
     }
 
     private func forEachStrip(_ body: (Range<Int>) throws -> Void) throws {
