@@ -14,7 +14,8 @@ import Scene
 /// pass that reads the probabilities or the pass before them; each morphology rule is a pass
 /// reading its strip with a halo of twice its radius; each run of `min_area` rules is two passes
 /// (measure, then clear), so regions crossing strips are kept or removed whole. Between passes
-/// the state lives in a temporary raw file beside the output, removed at the end.
+/// the state lives in a temporary raw file beside the output (2 bytes a pixel for up to 15
+/// classes), removed at the end.
 public struct PostProcessor {
     public let ruleSet: RuleSet
     public let classes: ClassSet
@@ -64,7 +65,7 @@ public struct PostProcessor {
         let decision = ProbabilityDecision(dataset: input, minimumQuantized: plan.minimumQuantized, leading: plan.leading, bands: bands)
         let writer = try DecidedMaskWriter(path: output, grid: grid, classNames: classes.names, ruleSetName: ruleSet.name)
         let temporaries = try (0..<min(2, max(0, plan.steps.count - 1))).map {
-            try WordFile(path: Self.temporaryPath(beside: output, index: $0), width: grid.width)
+            try WordFile(path: Self.temporaryPath(beside: output, index: $0), width: grid.width, classCount: classes.count)
         }
 
         var removedRegions = 0
