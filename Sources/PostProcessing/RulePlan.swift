@@ -47,8 +47,12 @@ struct RulePlan {
         }
 
         var thresholds = classes.classes.map(\.threshold)
-        for (name, value) in ruleSet.thresholds {
-            thresholds[try index(of: name, at: FieldPath.root.key("thresholds").key(name))] = value
+        for (name, value) in ruleSet.thresholds.sorted(by: { $0.key < $1.key }) {
+            let path = FieldPath.root.key("thresholds").key(name)
+            guard (0...1).contains(value) else {
+                throw PostProcessingError(code: .invalidRule, message: "threshold \(value) is outside [0, 1]", location: Self.place(path, in: ruleSet))
+            }
+            thresholds[try index(of: name, at: path)] = value
         }
         minimumQuantized = thresholds.map(Self.minimumQuantized(threshold:))
 
@@ -80,6 +84,11 @@ struct RulePlan {
                 }
                 addPoint(.index(bit: MaskBits.bit(try index(of: indexRule.className, at: path)), rule: IndexEvaluation(indexRule)))
             case .open(let morphology), .close(let morphology):
+                guard (1...MorphologyRule.maximumRadius).contains(morphology.radius) else {
+                    throw PostProcessingError(
+                        code: .invalidRule, message: "radius \(morphology.radius) is out of range 1-\(MorphologyRule.maximumRadius) pixels",
+                        location: Self.place(path, in: ruleSet))
+                }
                 let operation = MorphologyOperation(
                     bits: try bits(morphology.classes, at: path), radius: morphology.radius, shape: morphology.shape,
                     opening: { if case .open = rule { true } else { false } }())
