@@ -3,8 +3,9 @@ import PipelineConfig
 /// Binary opening or closing of some classes with a disk or square structuring element.
 ///
 /// The element is clipped to pixels with data: pixels outside the scene and nodata pixels are
-/// ignored, neither eroding a region (as an absent neighbour would) nor growing one. So a field
-/// touching the scene's edge keeps its edge, and nodata stays nodata.
+/// ignored, counting as neither present nor absent. So a field touching the scene's edge is not
+/// eroded from it (closing may instead fill a gap between a region and the edge), and nodata
+/// stays nodata.
 struct MorphologyOperation {
     let bits: MaskWord
     let radius: Int

@@ -14,7 +14,8 @@ import Scene
 /// pass that reads the probabilities or the pass before them; each morphology rule is a pass
 /// reading its strip with a halo of twice its radius; each run of `min_area` rules is two passes
 /// (measure, then clear), so regions crossing strips are kept or removed whole. Between passes
-/// the state lives in a temporary raw file beside the output, removed at the end.
+/// the state lives in a temporary raw file beside the output (2 bytes a pixel for up to 15
+/// classes), removed at the end.
 public struct PostProcessor {
     public let ruleSet: RuleSet
     public let classes: ClassSet
@@ -38,7 +39,7 @@ public struct PostProcessor {
     /// Reads `probabilities`, writes the decided masks to `output` (replaced only on success).
     @discardableResult
     public func run(probabilities: String, output: String) throws -> PostProcessingSummary {
-        let plan = try RulePlan(ruleSet: ruleSet, classes: classes, grid: grid, hasBands: bands.map { Set($0.bandNames) })
+        let plan = try RulePlan(ruleSet: ruleSet, classes: classes, pixelArea: grid.pixelArea, hasBands: bands.map { Set($0.bandNames) })
         let input = try Dataset.open(probabilities)
         guard input.bandCount == classes.count else {
             throw PostProcessingError(
@@ -64,7 +65,7 @@ public struct PostProcessor {
         let decision = ProbabilityDecision(dataset: input, minimumQuantized: plan.minimumQuantized, leading: plan.leading, bands: bands)
         let writer = try DecidedMaskWriter(path: output, grid: grid, classNames: classes.names, ruleSetName: ruleSet.name)
         let temporaries = try (0..<min(2, max(0, plan.steps.count - 1))).map {
-            try WordFile(path: Self.temporaryPath(beside: output, index: $0), width: grid.width)
+            try WordFile(path: Self.temporaryPath(beside: output, index: $0), width: grid.width, classCount: classes.count)
         }
 
         var removedRegions = 0
@@ -96,14 +97,19 @@ public struct PostProcessor {
         }
         try writer.finish()
 
-        let pixelArea = abs(grid.geoTransform.pixelWidth * grid.geoTransform.pixelHeight
-            - grid.geoTransform.rowRotation * grid.geoTransform.colRotation)
+        let pixelArea = grid.pixelArea
         return PostProcessingSummary(
             ruleSet: ruleSet.name,
             classes: zip(classes.names, writer.presentPixels).map {
                 PostProcessingSummary.ClassArea(name: $0, pixels: $1, squareMetres: Double($1) * pixelArea)
             },
             removedRegions: removedRegions, strips: (grid.height + stripHeight - 1) / stripHeight, passes: passes)
+    }
+
+    /// Checks, before any work, that `ruleSet` fits `classes` (the model's, in its order) and that
+    /// its index rules read only `bandNames`: the errors `run` would give, at setup time.
+    public static func check(ruleSet: RuleSet, classes: ClassSet, bandNames: [String]) throws {
+        _ = try RulePlan(ruleSet: ruleSet, classes: classes, pixelArea: 1, hasBands: Set(bandNames))
     }
 
     private func forEachStrip(_ body: (Range<Int>) throws -> Void) throws {

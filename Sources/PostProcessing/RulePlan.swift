@@ -21,7 +21,9 @@ struct RulePlan {
         let trailing: [PointRule]
     }
 
-    init(ruleSet: RuleSet, classes: ClassSet, grid: RasterGrid, hasBands: Set<String>?) throws {
+    /// `pixelArea` in square CRS units converts `m2` minimums; `hasBands` are the band names the
+    /// band source gives (nil: none).
+    init(ruleSet: RuleSet, classes: ClassSet, pixelArea: Double, hasBands: Set<String>?) throws {
         let count = classes.count
         guard count <= MaskBits.maximumClasses else {
             throw PostProcessingError(
@@ -32,8 +34,8 @@ struct RulePlan {
             guard let i = names.firstIndex(of: name) else {
                 throw PostProcessingError(
                     code: .invalidRule,
-                    message: "unknown class '\(name)' (the classes are \(names.joined(separator: ", ")))",
-                    location: ruleSet.locations.describe(path))
+                    message: "class '\(name)' is not among the model's classes (\(names.joined(separator: ", ")))",
+                    location: Self.place(path, in: ruleSet))
             }
             return i
         }
@@ -45,13 +47,15 @@ struct RulePlan {
         }
 
         var thresholds = classes.classes.map(\.threshold)
-        for (name, value) in ruleSet.thresholds {
-            thresholds[try index(of: name, at: FieldPath.root.key("thresholds").key(name))] = value
+        for (name, value) in ruleSet.thresholds.sorted(by: { $0.key < $1.key }) {
+            let path = FieldPath.root.key("thresholds").key(name)
+            guard (0...1).contains(value) else {
+                throw PostProcessingError(code: .invalidRule, message: "threshold \(value) is outside [0, 1]", location: Self.place(path, in: ruleSet))
+            }
+            thresholds[try index(of: name, at: path)] = value
         }
         minimumQuantized = thresholds.map(Self.minimumQuantized(threshold:))
 
-        let pixelArea = abs(grid.geoTransform.pixelWidth * grid.geoTransform.pixelHeight
-            - grid.geoTransform.rowRotation * grid.geoTransform.colRotation)
         var leading: [PointRule] = []
         var steps: [(operation: NeighbourhoodOperation, trailing: [PointRule])] = []
         func addPoint(_ rule: PointRule) {
@@ -68,7 +72,7 @@ struct RulePlan {
                     throw PostProcessingError(
                         code: .invalidRule,
                         message: "index \(indexRule.index.rawValue) needs bands for exactly \(indexRule.index.roles.joined(separator: ", "))",
-                        location: ruleSet.locations.describe(path))
+                        location: Self.place(path, in: ruleSet))
                 }
                 for band in indexRule.index.roles.map({ indexRule.bands[$0]! }) where !(hasBands?.contains(band) ?? false) {
                     throw PostProcessingError(
@@ -76,10 +80,15 @@ struct RulePlan {
                         message: hasBands == nil
                             ? "reads band '\(band)', but no scene bands were given to post-processing"
                             : "reads band '\(band)', which the scene does not give",
-                        location: ruleSet.locations.describe(path))
+                        location: Self.place(path, in: ruleSet))
                 }
                 addPoint(.index(bit: MaskBits.bit(try index(of: indexRule.className, at: path)), rule: IndexEvaluation(indexRule)))
             case .open(let morphology), .close(let morphology):
+                guard (1...MorphologyRule.maximumRadius).contains(morphology.radius) else {
+                    throw PostProcessingError(
+                        code: .invalidRule, message: "radius \(morphology.radius) is out of range 1-\(MorphologyRule.maximumRadius) pixels",
+                        location: Self.place(path, in: ruleSet))
+                }
                 let operation = MorphologyOperation(
                     bits: try bits(morphology.classes, at: path), radius: morphology.radius, shape: morphology.shape,
                     opening: { if case .open = rule { true } else { false } }())
@@ -104,6 +113,13 @@ struct RulePlan {
         self.steps = steps.map { Step(operation: $0.operation, trailing: $0.trailing) }
     }
 
+    /// `config/postprocess/x.yaml:4:5: rules[0].index`, compiler style, or just the path for a rule
+    /// set built in code.
+    static func place(_ path: FieldPath, in ruleSet: RuleSet) -> String {
+        guard let location = ruleSet.locations[path] else { return path.description }
+        return "\(location.file):\(location.line):\(location.column): \(path)"
+    }
+
     /// The smallest q in 0...254 with q / 254 >= threshold (255 when none is: never present).
     static func minimumQuantized(threshold: Double) -> UInt8 {
         var q = max(0, Int((threshold * 254).rounded(.down)) - 1)
@@ -125,4 +141,11 @@ struct AreaLimit {
     let pixelArea: Double
 
     func keeps(pixels: Int) -> Bool { Double(pixels) * pixelArea >= minimum }
+}
+
+extension RasterGrid {
+    /// The area of one pixel in square CRS units (metres for a projected CRS), from the geotransform.
+    var pixelArea: Double {
+        abs(geoTransform.pixelWidth * geoTransform.pixelHeight - geoTransform.rowRotation * geoTransform.colRotation)
+    }
 }

@@ -71,6 +71,21 @@ import Testing
         #expect(!rules.readsBands)
     }
 
+    @Test func theShippedCCCIRuleSetLoadsWithTheDSTLPipelinesBandNames() throws {
+        let directory = ShippedPipelineTests.pipelinesDirectory
+        let pipeline = try PipelineSpec.load(path: directory + "/dstl-20band.yaml")
+        let names = try ClassCatalogue.load(path: directory + "/../config/classes/dstl.yaml").classes.map(\.name)
+        let rules = try RuleSet.load(path: directory + "/../config/postprocess/dstl-3rd-ccci.yaml", classNames: names,
+                                     bandNames: pipeline.declaredBandNames)
+        #expect(rules.readsBands)
+        #expect(rules.rules.first == .index(IndexRule(
+            className: "waterway", index: .ccci, bands: ["nir": "nir2", "red_edge": "red_edge", "red": "red"], comparison: .above(0.11))))
+        // Without the pipeline's band names the same file is an error at the band.
+        #expect(throws: ConfigError.self) {
+            try RuleSet.load(path: directory + "/../config/postprocess/dstl-3rd-ccci.yaml", classNames: names, bandNames: [])
+        }
+    }
+
     @Test func unknownClassesAndBandsAreNamedAtTheirLine() {
         var error = Self.error("version: 1\nrules:\n  - exclude: {where: waterway, clear: [roads]}\n")
         #expect(error?.description == "config/postprocess/test.yaml:3:40: rules[0].exclude.clear[0]: unknown class 'roads' (did you mean 'road'?)")

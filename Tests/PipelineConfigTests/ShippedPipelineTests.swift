@@ -43,10 +43,12 @@ import Testing
         let sources = Self.worldView3Sources.enumerated().map { index, source in
             var source = source
             source.path = (index == 0 ? "three_band/" : "sixteen_band/") + source.path
+            if index == 2 { source.bandNames = ["coastal", "blue", "green", "yellow", "red", "red_edge", "nir1", "nir2"] }
             return source
         }
         #expect(spec == Self.sharedSettings(name: "dstl-20band", scene: SceneSpec(id: nil, sources: sources)))
         try spec.validateStackedBandCount(20)
+        #expect(try spec.stackedBandIndices(sourceBandCounts: [3, 1, 8, 8])["nir2"] == 12)
         #expect(
             try spec.resolvedSourcePaths(sceneDirectory: "/data/DSTL", sceneID: "6120_2_2")
                 == [

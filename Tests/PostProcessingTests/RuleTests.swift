@@ -153,6 +153,21 @@ import Testing
         #expect(measureFirst[1] == ["..####", "......"])
     }
 
+    @Test func classesPastTheEighthSurvivePassesThroughTemporaryFiles() throws {
+        // Ten classes: the state between passes takes two bytes a pixel; class 10 lives in the second.
+        let names = (1...10).map { "c\($0)" }
+        var planes = Array(repeating: ["......", "......", "......", "......"], count: 10)
+        planes[9] = ["###..#", "###...", "###..x", "......"]
+        planes[8] = ["......", "....##", "......", "......"]
+        let masks = try Fixture.run(
+            "rules:\n  - open: {classes: [c10], radius: 1, shape: square}\n  - close: {classes: [c9], radius: 1}\n  - min_area: {classes: all, pixels: 2}\n",
+            classes: Fixture.classes(names), planes: planes, stripHeight: 2)
+        #expect(masks[9] == ["###...", "###...", "###..x", "......"])
+        // Closing fills the corner pixel: its only neighbours with data inside the scene are present.
+        #expect(masks[8] == [".....#", "....##", ".....x", "......"])
+        #expect(masks[0] == ["......", "......", ".....x", "......"])
+    }
+
     @Test func nodataStaysNodataThroughEveryRule() throws {
         let plane = ["#x#", "#x#", "..."]
         let masks = try Fixture.run(

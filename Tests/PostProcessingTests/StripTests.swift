@@ -151,6 +151,12 @@ import Testing
         #expect(throws: PostProcessingError.self) {
             try PostProcessor(ruleSet: unknownClass, classes: ab, grid: grid).run(probabilities: input, output: directory.file("m.tif"))
         }
+        let zeroRadius = RuleSet(name: "x", rules: [.open(MorphologyRule(classes: .all, radius: 0))])
+        #expect {
+            try PostProcessor(ruleSet: zeroRadius, classes: ab, grid: grid).run(probabilities: input, output: directory.file("m.tif"))
+        } throws: { error in
+            "\(error)" == "rules[0].open: radius 0 is out of range 1-32 pixels"
+        }
         let needsBands = RuleSet(name: "x", rules: [.index(IndexRule(className: "a", index: .ndvi, bands: ["nir": "n", "red": "r"], comparison: .above(0)))])
         #expect {
             try PostProcessor(ruleSet: needsBands, classes: ab, grid: grid).run(probabilities: input, output: directory.file("m.tif"))

@@ -36,7 +36,7 @@ extension ClassEntry {
         }
         let nameField = try entry.required("name")
         name = try nameField.nonEmptyString()
-        guard Self.isValidName(name) else {
+        guard Identifier.isValid(name) else {
             throw nameField.error(
                 .invalidValue,
                 "class name '\(name)' must be lower-case letters, digits and '_', starting with a letter (it names files and layers)")
@@ -54,7 +54,12 @@ extension ClassEntry {
         priority = try entry.optional("priority")?.integer() ?? ClassCatalogue.defaultPriority
     }
 
-    static func isValidName(_ name: String) -> Bool {
+}
+
+/// Class and band names: lower-case letters, digits and `_`, starting with a letter, so that they
+/// work unquoted in YAML, as file and layer names, and in messages.
+enum Identifier {
+    static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }

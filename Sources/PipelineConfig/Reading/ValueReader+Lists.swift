@@ -28,7 +28,7 @@ extension ValueReader {
         let elements = try nonEmptyList("needs at least one band name")
         let names = try elements.map { element in
             let name = try element.nonEmptyString()
-            guard ClassEntry.isValidName(name) else {
+            guard Identifier.isValid(name) else {
                 throw element.error(.invalidValue, "band name '\(name)' must be lower-case letters, digits and '_', starting with a letter")
             }
             return name
