@@ -34,23 +34,31 @@ public struct Evaluator {
         var evaluated = 0, excluded = 0
         try masks.forEachStrip(rows: masks.stripRows(budgetBytes: 16 << 20)) { window, predicted in
             let n = window.pixelCount
-            var (present, valid) = try truthRaster.read(window)
+            let truthStrip = try truthRaster.read(window)
+            let present = truthStrip.present
+            var valid = truthStrip.valid
             for k in 0..<classCount {
-                for i in 0..<n where predicted[k * n + i] == DecidedMasks.noData { valid[i] = false }
+                for i in 0..<n where predicted[k * n + i] == DecidedMasks.noData { valid[i] = 0 }
             }
-            let validCount = valid.lazy.filter { $0 }.count
+            let validCount = valid.reduce(0) { $0 + Int($1) }
             evaluated += validCount
             excluded += n - validCount
-            for k in 0..<classCount {
-                var c = PixelCounts()
-                for i in 0..<n where valid[i] {
-                    let p = predicted[k * n + i] == DecidedMasks.present, t = present[k * n + i]
-                    if t { c.truth += 1 }
-                    if p { c.predicted += 1 }
-                    if p && t { c.intersection += 1 }
-                    if p || t { c.union += 1 }
+            predicted.withUnsafeBufferPointer { p in
+                present.withUnsafeBufferPointer { t in
+                    valid.withUnsafeBufferPointer { v in
+                        for k in 0..<classCount {
+                            var truth = 0, predictedCount = 0, both = 0
+                            for i in 0..<n where v[i] != 0 {
+                                let isPredicted = p[k * n + i] == DecidedMasks.present ? 1 : 0, isTrue = Int(t[k * n + i])
+                                truth += isTrue
+                                predictedCount += isPredicted
+                                both += isPredicted & isTrue
+                            }
+                            counts[k].add(PixelCounts(truth: truth, predicted: predictedCount, intersection: both,
+                                                      union: truth + predictedCount - both))
+                        }
+                    }
                 }
-                counts[k].add(c)
             }
         }
         let scores = zip(masks.classes.classes, counts).map { sceneClass, c in

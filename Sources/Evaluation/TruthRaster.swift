@@ -82,19 +82,30 @@ struct TruthRaster {
         noData = nil
     }
 
-    /// Presence (band-sequential, class order) and validity of the truth in `window`.
-    func read(_ window: PixelWindow) throws -> (present: [Bool], valid: [Bool]) {
+    /// Presence (band-sequential, class order; 1 = present) and validity (1 = valid) of the truth
+    /// in `window`.
+    func read(_ window: PixelWindow) throws -> (present: [UInt8], valid: [UInt8]) {
         let n = window.pixelCount
-        var valid = [Bool](repeating: true, count: n)
+        var valid = [UInt8](repeating: 1, count: n)
         if warped {
             let values = try dataset.read(Float.self, window: window)
-            for (i, v) in values.enumerated() where v.isNaN { valid[i % n] = false }
-            return (values.map { !$0.isNaN && $0 != 0 }, valid)
+            var present = [UInt8](repeating: 0, count: values.count)
+            for (i, v) in values.enumerated() {
+                if v.isNaN { valid[i % n] = 0 } else if v != 0 { present[i] = 1 }
+            }
+            return (present, valid)
         }
-        let values = try dataset.read(UInt8.self, bands: bands, window: window)
-        guard let noData else { return (values.map { $0 != 0 }, valid) }
-        for (i, v) in values.enumerated() where Double(v) == noData { valid[i % n] = false }
-        return (values.map { $0 != 0 && Double($0) != noData }, valid)
+        var values = try dataset.read(UInt8.self, bands: bands, window: window)
+        let missing = noData.flatMap { UInt8(exactly: $0) }
+        for i in values.indices {
+            if let missing, values[i] == missing {
+                valid[i % n] = 0
+                values[i] = 0
+            } else if values[i] != 0 {
+                values[i] = 1
+            }
+        }
+        return (values, valid)
     }
 
     private static func checkCRS(_ crs: CRS?, against grid: RasterGrid, location: String) throws {

@@ -6,8 +6,9 @@ import Scene
 /// geotransform kept): the label raster, per-class mask COGs, polygons, and each class's area.
 ///
 /// One pass reads the decided masks strip by strip (memory: a strip of every class, bounded by
-/// `options.stripBudgetBytes`), feeding the label raster, the polygon scratch raster and the area
-/// counts; then each product is finished by GDAL (COG copies and polygonization stream from disk).
+/// `options.stripBudgetBytes`), feeding the label raster, a band-interleaved scratch copy (for
+/// masks and polygons) and the area counts; then each product is finished by GDAL (COG copies and
+/// polygonization stream from disk).
 /// Scratch files live in `DIRECTORY/.exports-scratch` and are removed at the end, even on failure.
 public struct Exporter {
     public let masks: DecidedMasks
@@ -42,30 +43,32 @@ public struct Exporter {
         let wantsPolygons = options.formats.contains(.polygons) || options.formats.contains(.geojson)
         let labels = try options.formats.contains(.classes)
             ? LabelRasterWriter(path: "\(directory)/classes.tif", scratchPath: "\(scratchDirectory)/classes.tif", masks: masks) : nil
-        let polygons = try wantsPolygons ? PolygonExport(masks: masks, scratchDirectory: scratchDirectory) : nil
+        let byBand = try wantsPolygons || options.formats.contains(.masks) ? BandScratch(masks: masks, scratchDirectory: scratchDirectory) : nil
 
         var counter = ClassAreaCounter(classCount: masks.classes.count)
         try timed("strips") {
             try masks.forEachStrip(rows: masks.stripRows(budgetBytes: options.stripBudgetBytes)) { window, values in
                 counter.add(values, pixelCount: window.pixelCount)
                 try labels?.write(window: window, values: values)
-                try polygons?.write(window: window, values: values)
+                try byBand?.write(window: window, values: values)
             }
         }
         report.classAreas = counter.areas(classes: masks.classes, grid: masks.grid)
+        progress("read the decided masks (\(masks.grid.width) x \(masks.grid.height), \(masks.classes.count) classes)")
 
         if let labels {
             try timed("classes") { try labels.finish() }
             report.files.append(labels.path)
             progress("wrote \(labels.path)")
         }
-        if options.formats.contains(.masks) {
+        if let byBand, options.formats.contains(.masks) {
             let maskDirectory = "\(directory)/masks"
             try files.createDirectory(atPath: maskDirectory, withIntermediateDirectories: true)
-            report.files += try timed("masks") { try MaskRasters.write(masks, directory: maskDirectory) }
+            report.files += try timed("masks") { try MaskRasters.write(masks, source: byBand.dataset, directory: maskDirectory) }
             progress("wrote \(masks.classes.count) class masks in \(maskDirectory)")
         }
-        if let polygons {
+        if let byBand, wantsPolygons {
+            let polygons = PolygonExport(masks: masks, source: byBand.dataset, scratchDirectory: scratchDirectory)
             let gpkgPath = options.formats.contains(.polygons) ? "\(directory)/polygons.gpkg" : nil
             let geojsonDirectory = options.formats.contains(.geojson) ? "\(directory)/polygons" : nil
             if let geojsonDirectory { try files.createDirectory(atPath: geojsonDirectory, withIntermediateDirectories: true) }

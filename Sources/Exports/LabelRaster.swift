@@ -57,7 +57,7 @@ final class LabelRasterWriter {
         classes = masks.classes
         rule = try LabelRule(classes: masks.classes, location: masks.path)
         let scratch = try Dataset.create(scratchPath, grid: masks.grid, bandCount: 1, pixelType: .uint8,
-                                         options: GeoTIFFOptions(blockSize: 512, compression: .deflate))
+                                         options: GeoTIFFOptions(blockSize: 512, compression: .zstd, extra: ["ZSTD_LEVEL=1"]))
         // Described before any block is written: libtiff refuses palette tags once blocks are on
         // disk, which happens mid-scene when GDAL's block cache fills.
         let band = try scratch.band(1)

@@ -4,10 +4,10 @@ import Scene
 /// Turns each class of the decided masks into polygons: one per 8-connected region of the whole
 /// scene (the connectivity the rules engine uses for components).
 ///
-/// Strips of 0/1 masks go to a scratch GeoTIFF (one band per class, band-interleaved so each class
-/// reads alone); `finish` runs GDALPolygonize on each whole band — so a region that spans strips or
-/// tiles is one polygon — into a scratch GeoPackage, then copies every polygon to the outputs with
-/// its class, area and pixel count, simplified when asked.
+/// `finish` runs GDALPolygonize on each class's whole band (of the exporter's band-interleaved
+/// scratch copy) — so a region that spans strips or tiles is one polygon — into a scratch
+/// GeoPackage, then copies every polygon of value 1 to the outputs with its class, area and pixel
+/// count, simplified when asked.
 ///
 /// Simplification (`tolerance` > 0, map units) uses GEOS's topology-preserving simplifier on each
 /// polygon alone: a valid polygon stays a valid polygon, its holes stay inside it and do not
@@ -21,36 +21,30 @@ final class PolygonExport {
                          FieldDefinition("area_m2", .real), FieldDefinition("pixels", .integer64)]
 
     private let masks: DecidedMasks
-    private let binaryPath: String
+    private let source: Dataset
     private let scratchVectorPath: String
-    private var binary: Dataset?
 
-    init(masks: DecidedMasks, scratchDirectory: String) throws {
+    /// `source`: the decided masks, one band per class (values 1, 0, 255), read band by band.
+    init(masks: DecidedMasks, source: Dataset, scratchDirectory: String) {
         self.masks = masks
-        binaryPath = "\(scratchDirectory)/binary.tif"
+        self.source = source
         scratchVectorPath = "\(scratchDirectory)/polygonize.gpkg"
-        binary = try Dataset.create(binaryPath, grid: masks.grid, bandCount: masks.classes.count, pixelType: .uint8,
-                                    options: GeoTIFFOptions(blockSize: 512, compression: .deflate, interleavePixels: false))
-    }
-
-    /// `values`: a band-sequential strip of decided masks; nodata counts as absent here.
-    func write(window: PixelWindow, values: [UInt8]) throws {
-        try binary?.write(values.map { $0 == DecidedMasks.present ? 1 : 0 }, window: window)
     }
 
     /// Polygonizes every class and writes the GeoPackage (`gpkgPath`) and/or one GeoJSON file per
     /// class in `geojsonDirectory`. Returns the number of polygons per class, in class order.
     func finish(gpkgPath: String?, geojsonDirectory: String?, tolerance: Double) throws -> [Int] {
-        guard let binary else { return [] }
         let grid = masks.grid
         let metres = grid.crs?.metresPerUnit
         let scratch = try VectorDataset.createGeoPackage(scratchVectorPath)
         let geoPackage = try gpkgPath.map { try VectorDataset.createGeoPackage($0) }
         var counts: [Int] = []
         for (k, sceneClass) in masks.classes.classes.enumerated() {
-            let band = try binary.band(k + 1)
+            let band = try source.band(k + 1)
             let regions = try scratch.createLayer("class_\(k + 1)", crs: grid.crs, fields: [FieldDefinition("value", .integer)], geometry: .polygon)
+            // Non-zero pixels are polygonized: regions of 1 (kept) and of nodata 255 (skipped below).
             try scratch.inTransaction { try regions.polygonize(band, mask: band, valueField: 0) }
+            try regions.setAttributeFilter("value = \(DecidedMasks.present)")
 
             var outputs: [(VectorDataset, VectorLayer)] = []
             if let geoPackage {
@@ -74,8 +68,6 @@ final class PolygonExport {
             }
             counts.append(count)
         }
-        self.binary = nil
-        deleteDataset(binaryPath)
         return counts  // the scratch GeoPackage goes with the exporter's scratch folder, once closed
     }
 

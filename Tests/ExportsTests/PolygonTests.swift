@@ -85,6 +85,19 @@ import Testing
         #expect(Set(features.map { Int($0.values[3])! }) == [36 * 4 + 4 * 10, 18])
     }
 
+    /// Nodata (255) regions are not polygons, even where they touch a class region.
+    @Test func nodataIsNeverAPolygon() throws {
+        let rows = ["##xx.", "#.xx#", "....#"]
+        let masks = try DecidedFixtures.write(directory.file("nodata.tif"), width: 5, height: 3, classes: ClassSet([DecidedFixtures.three.classes[0]])) { _, r, c in
+            DecidedFixtures.parse(rows)(r, c)
+        }
+        let report = try Exporter(masks: masks, directory: directory.path, options: ExportOptions(formats: [.polygons])).run()
+        #expect(report.polygons == ["buildings": 2])
+        let features = try polygons(VectorDataset.open(directory.file("polygons.gpkg")).layer(named: "buildings"))
+        #expect(features.map { Int($0.values[3])! }.sorted() == [2, 3])
+        #expect(report.classAreas.noDataPixels == 4)
+    }
+
     @Test func geoJSONIsOneFilePerClassWithTheSameFeatures() throws {
         let masks = try blobs(width: 64, height: 48, seed: 9)
         let report = try Exporter(masks: masks, directory: directory.path, options: ExportOptions(formats: [.polygons, .geojson])).run()
