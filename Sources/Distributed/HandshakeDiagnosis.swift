@@ -76,6 +76,7 @@ public struct HandshakeDiagnosis: Sendable, Hashable, CustomStringConvertible {
                 + " (a wrong server key), and is \(files.clientPublicKey) on its allow-list?"
         case (.keysDoNotMatch, nil):
             return "the coordinator at \(endpoint) closed the connection during the handshake: does it use CURVE?"
+                + " (then this worker needs its public key and a key pair on its allow-list)"
         case (.protocolError(let code), _):
             return "the handshake with the coordinator at \(endpoint) failed (ZMTP protocol error 0x\(String(code, radix: 16))):"
                 + " is it a pipeline coordinator?"

@@ -19,6 +19,7 @@ struct PipelineCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            Console.endStatus()  // an error ends a progress line in place, below it
             let code = exitCode(for: error)
             // Help and version requests, and errors a command has already reported.
             if code == .success || error is ExitCode { exit(withError: error) }

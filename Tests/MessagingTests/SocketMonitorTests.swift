@@ -50,9 +50,8 @@ import Testing
         let server = try CurveServer(allowing: [keys.publicKey])
         let monitor = try monitoredClient(server, keys: keys, serverKey: impostor.publicKey)
         let event = try #require(try firstEvent(monitor, of: SocketEvent.Kinds.handshakeFailures.union(.handshakeSucceeded), server: server))
-        #expect(event.isHandshakeFailure)
-        print("WRONGKEY", event)
-        #expect(event.kind != .handshakeSucceeded)
+        // The server cannot decrypt the client's HELLO and hangs up without a reason.
+        #expect(event.kind == .handshakeFailedNoDetail || event.isCryptographicFailure, "\(event)")
     }
 
     @Test func eventsAreOnlyThoseAskedFor() throws {
