@@ -27,10 +27,6 @@ public struct MapSettings: Sendable {
         self.formats = formats
         self.simplifyTolerance = simplifyTolerance
     }
-
-    /// The rule set of a pipeline that names a catalogue but no rules: every class at its
-    /// catalogue threshold, nothing else.
-    public static func catalogueThresholds() -> RuleSet { RuleSet(name: "catalogue thresholds") }
 }
 
 /// What the map stages did, for the run report.

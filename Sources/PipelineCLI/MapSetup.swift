@@ -19,20 +19,16 @@ enum MapSetup {
             }
             return nil
         }
-        let place = spec.locations.describe(FieldPath.root.key("classes"))
-        let catalogue = URL(fileURLWithPath: cataloguePath).standardizedFileURL.path
-        let classes: ClassSet
+        let setup: PostProcessingSetup
         do {
-            classes = try ClassSet.load(path: catalogue).resolve(modelClassNames: classNames, catalogue: catalogue)
+            guard let loaded = try spec.postProcessingSetup(modelClassNames: classNames, rulesOverride: rules) else { return nil }
+            setup = loaded
         } catch let error as SceneError {
-            throw ValidationFailure(message: "\(place): \(error.message)")
+            throw ValidationFailure(message: "\(spec.locations.describe(FieldPath.root.key("classes"))): \(error.message)")
         }
-        let ruleFile = rules ?? spec.rules
-        let ruleSet = try ruleFile.map { try RuleSet.load(path: $0, classNames: classNames, bandNames: spec.declaredBandNames) }
-            ?? MapSettings.catalogueThresholds()
         let exports = Set(formats.compactMap { ExportFormat(rawValue: $0.rawValue) })
-        return MapSettings(classes: classes, catalogue: catalogue, ruleSet: ruleSet, ruleSetFile: ruleFile, formats: exports,
-                           simplifyTolerance: spec.outputs.simplify)
+        return MapSettings(classes: setup.classes, catalogue: URL(fileURLWithPath: cataloguePath).standardizedFileURL.path,
+                           ruleSet: setup.ruleSet, ruleSetFile: rules ?? spec.rules, formats: exports, simplifyTolerance: spec.outputs.simplify)
     }
 
     /// The scene bands a rule set reads, under the pipeline's band names; nil when it reads none.

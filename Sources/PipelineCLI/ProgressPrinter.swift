@@ -33,7 +33,8 @@ final class ProgressPrinter {
         let due: Bool
         switch mode {
         case .terminal: due = done || since >= 0.25
-        case .log: due = done || (state != lastState && since >= 1) || since >= ProgressPrinter.quietInterval
+        // A worker joining before any tile is done is not worth a "(0%)" line of its own.
+        case .log: due = done || (state != lastState && state.percent > 0 && since >= 1) || lastState == nil || since >= ProgressPrinter.quietInterval
         }
         guard due else { return }
         let text = ProgressPrinter.describe(progress)
