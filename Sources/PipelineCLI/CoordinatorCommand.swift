@@ -2,6 +2,7 @@ import ArgumentParser
 import Distributed
 import Foundation
 import Messaging
+import Scene
 
 struct CoordinatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,6 +36,7 @@ struct CoordinatorCommand: ParsableCommand {
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("coordinator: \(setup.summary)")
+        for warning in setup.warnings { Console.error("coordinator: \(warning)") }
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init), resume: resume)
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
@@ -46,7 +48,7 @@ struct CoordinatorCommand: ParsableCommand {
         try curve.apply(to: &hooks, context: context)
         let report = try Coordinator(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                      settings: settings, hooks: hooks).run(context: context)
-        try CoordinatorOptions.finish(report, path: "\(outputDirectory)/run-report.json")
+        try CoordinatorOptions.finish(report, tiling: setup.tiling, path: "\(outputDirectory)/run-report.json")
         Console.line("coordinator: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }
 }
@@ -62,9 +64,10 @@ enum CoordinatorOptions {
     }
 
     /// Writes the report; a run with quarantined tiles fails after writing everything else.
-    static func finish(_ report: DistributedRunReport, path: String) throws {
+    static func finish(_ report: DistributedRunReport, tiling: TilingChoice, path: String) throws {
         var report = report
         report.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
+        report.run.tilingChoice = tiling
         try report.json().write(to: URL(fileURLWithPath: path))
         Console.line(String(format: "run: %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
                             report.run.tilesCommitted, report.run.timings.totalSeconds, report.tilesResumed, report.run.tilesSkipped,

@@ -43,13 +43,14 @@ struct RunCommand: ParsableCommand {
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         Console.line("run: \(setup.summary)")
+        for warning in setup.warnings { Console.error("run: \(warning)") }
         let progress = ProgressPrinter()
         let reportPath = "\(outputDirectory)/run-report.json"
         if workers == 0 {
             guard !resume else { throw ValidationError("--resume needs --workers 1 or more (in-process runs keep no journal)") }
             let report = try InProcessRunner.run(stack: setup.stack, model: setup.model, options: setup.options,
                                                  outputPath: "\(outputDirectory)/probabilities.tif", progress: progress.update)
-            try CoordinatorOptions.finish(DistributedRunReport(inProcess: report), path: reportPath)
+            try CoordinatorOptions.finish(DistributedRunReport(inProcess: report), tiling: setup.tiling, path: reportPath)
         } else {
             let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
             let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)
@@ -62,7 +63,7 @@ struct RunCommand: ParsableCommand {
                                           hooks: hooks)
             defer { pool.stop() }
             let report = try coordinator.run(context: MessageContext())
-            try CoordinatorOptions.finish(report, path: reportPath)
+            try CoordinatorOptions.finish(report, tiling: setup.tiling, path: reportPath)
         }
         Console.line("run: outputs in \(outputDirectory): probabilities.tif, run-report.json")
     }
