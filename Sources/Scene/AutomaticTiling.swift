@@ -54,9 +54,9 @@ public struct ModelTilingFacts {
 ///    whole scene with fewer computed pixels, that tile instead.
 /// 3. Memory: while the estimate (the model's buffers for one tile, test-time augmentation batch
 ///    included, plus the tile rows the reader and the stitcher hold across the scene's width)
-///    exceeds the budget, the tile shrinks by a; once it is smaller than twice the overlap, the
-///    overlap shrinks with it to half the tile (at most 4x compute per pixel) and the margin no
-///    longer covers the radius, which the choice's reason says.
+///    exceeds the budget, the tile shrinks by a; once it is smaller than 4 x overlap, the overlap
+///    shrinks with it (a quarter of the tile, a multiple of 2a: never more compute per pixel than
+///    256 / 64) and the margin no longer covers the radius, which the choice's reason says.
 /// Without a model (the identity diagnostic) or with a global field, today's defaults stay:
 /// 256 / 64, or a quarter of a given tile as overlap.
 public enum AutomaticTiling {
@@ -93,29 +93,32 @@ public enum AutomaticTiling {
         }
         let lap = overlap ?? needed
         let smallest = roundUp(max(lap + a, 32), a)
-        var want = max(roundUp(model.preferredTileSize ?? fallback.tileSize, a), roundUp(4 * lap, a))
-        var reason = lap / 2 >= radius ? "margin \(lap / 2) px covers the receptive radius \(radius) px, step/tile >= 3/4"
-                                       : "tile with step/tile >= 3/4 for the given overlap"
+        let want = max(roundUp(model.preferredTileSize ?? fallback.tileSize, a), roundUp(4 * lap, a))
+        func fits(_ tile: Int) -> Bool { estimate(tile).map { $0 <= budgetBytes } ?? false }
+        let covers = lap / 2 >= radius
         // One tile for the whole scene, when it computes fewer pixels than tiles of `want`.
         let single = roundUp(max(sceneWidth, sceneHeight) + lap, a)
         let tiles = ((sceneWidth + want - lap - 1) / (want - lap)) * ((sceneHeight + want - lap - 1) / (want - lap))
-        if single * single < tiles * want * want {
-            want = single
-            reason += "; one tile covers the scene"
+        if single * single < tiles * want * want && fits(single) {
+            return choice(single, lap, (covers ? "margin \(lap / 2) px covers the receptive radius \(radius) px" : "given overlap")
+                          + "; one tile covers the scene")
         }
         var tile = want
-        while tile > smallest {
-            let fitted = overlap ?? min(lap, roundDown(tile / 2, 2 * a))
-            if let bytes = estimate(tile), bytes <= budgetBytes {
-                if tile == want { return choice(tile, fitted, reason) }
-                let covered = fitted / 2 >= radius
+        while tile >= smallest {
+            // Never more overlap than a quarter of the tile: no more compute per pixel than 256 / 64.
+            let fitted = overlap ?? min(lap, roundDown(tile / 4, 2 * a))
+            if fits(tile) {
+                if tile == want {
+                    return choice(tile, fitted, covers ? "margin \(lap / 2) px covers the receptive radius \(radius) px, step/tile >= 3/4"
+                                                       : "tile with step/tile >= 3/4 for the given overlap")
+                }
                 return choice(tile, fitted, "the \(Int(budget)) MB memory budget limits the tile"
-                              + (covered ? "; margin \(fitted / 2) px covers the receptive radius \(radius) px"
-                                         : "; margin \(fitted / 2) px is below the receptive radius \(radius) px"))
+                              + (fitted / 2 >= radius ? "; margin \(fitted / 2) px covers the receptive radius \(radius) px"
+                                                      : "; margin \(fitted / 2) px is below the receptive radius \(radius) px"))
             }
             tile -= a
         }
-        let fitted = overlap ?? min(lap, roundDown(smallest / 2, 2 * a))
+        let fitted = overlap ?? min(lap, roundDown(smallest / 4, 2 * a))
         return choice(smallest, fitted, "the smallest tile, still over the \(Int(budget)) MB memory budget")
     }
 
