@@ -44,24 +44,26 @@ public struct ModelTilingFacts {
 /// Chooses the tiling a pipeline leaves out. Values the pipeline gives always win.
 ///
 /// The rule, for a model with receptive radius r whose tiles must be multiples of a (2^depth):
-/// 1. Overlap: the smallest multiple of 2a whose margin (overlap / 2) is at least r. A tile's kept
-///    core then sees its whole receptive field, so its outputs equal whole-scene inference; the
-///    multiple of 2a keeps every tile's origin on the model's pooling grid (a shifted grid
-///    changes outputs even with an infinite margin).
-/// 2. Tile: the smallest multiple of a that is at least the model's `tile_size` (else 256) and at
-///    least 4 x overlap, so that step / tile >= 3/4: each pixel is computed at most (4/3)^2 = 1.78
-///    times, as with the old 256 / 64 default. When one tile (scene plus margins) covers the
-///    whole scene with fewer computed pixels, that tile instead.
-/// 3. Memory: while the estimate (the model's buffers for one tile, test-time augmentation batch
-///    included, plus the tile rows the reader and the stitcher hold across the scene's width)
-///    exceeds the budget, the tile shrinks by a; once it is smaller than 4 x overlap, the overlap
-///    shrinks with it (a quarter of the tile, a multiple of 2a: never more compute per pixel than
-///    256 / 64) and the margin no longer covers the radius, which the choice's reason says.
-/// Without a model (the identity diagnostic) or with a global field, today's defaults stay:
-/// 256 / 64, or a quarter of a given tile as overlap.
+/// - Overlap: the smallest multiple of 2a whose margin (overlap / 2) is at least r. A tile's kept
+///   core then sees its whole receptive field, so its outputs equal whole-scene inference; the
+///   multiple of 2a keeps every tile's origin on the model's pooling grid (a shifted grid changes
+///   outputs even with an infinite margin).
+/// - Tile: among multiples of a up to twice max(the model's `tile_size` (else 256), 4 x overlap),
+///   and one tile covering the whole scene with its margins, those whose memory estimate (the
+///   model's buffers for one tile, the test-time augmentation batch included, plus the tile rows
+///   the reader and the stitcher hold across the scene's width) fits the budget, the one that
+///   computes the fewest pixels for this scene while keeping that overlap, as long as it computes
+///   no more than the old 256 / 64 default would (on large scenes: step / tile >= 3/4).
+/// - When no tile can keep that overlap within the budget and that compute, the overlap shrinks
+///   (by 2a) to the widest that can, and the choice's reason says the margin is below r.
+/// Without a model (the identity diagnostic) or with a global field, the old defaults stay:
+/// 256 / 64, or a quarter of a given tile as overlap; a given tile gets the overlap r needs, up to
+/// half of it.
 public enum AutomaticTiling {
     /// The memory budget when the run sets none.
     public static let defaultBudgetBytes = 1 << 30
+    /// The largest tile considered (the pipeline's own limit).
+    public static let largestTile = 8192
     /// - Parameters:
     ///   - fallback: the tiling without a receptive radius to follow (256 / 64); its tile also
     ///     stands for a model without `tile_size` metadata.
@@ -75,8 +77,8 @@ public enum AutomaticTiling {
         func choice(_ tile: Int, _ lap: Int, _ reason: String) -> TilingChoice {
             TilingChoice(tileSize: tile, overlap: lap, tileSizeAutomatic: tileSize == nil, overlapAutomatic: overlap == nil,
                          receptiveRadius: model?.receptiveRadius,
-                         neededOverlap: model?.receptiveRadius.map { 2 * roundUp($0, model!.alignment) }, estimatedMegabytes: estimate(tile).map { Double($0) / 1_048_576 },
-                         budgetMegabytes: budget, reason: reason)
+                         neededOverlap: model.flatMap { m in m.receptiveRadius.map { 2 * roundUp($0, m.alignment) } },
+                         estimatedMegabytes: estimate(tile).map { Double($0) / 1_048_576 }, budgetMegabytes: budget, reason: reason)
         }
         if let tileSize, let overlap { return choice(tileSize, overlap, "given in the pipeline") }
         guard let model, let radius = model.receptiveRadius else {
@@ -92,34 +94,46 @@ public enum AutomaticTiling {
                                                        : "half the given tile: the margin is below the receptive radius \(radius) px")
         }
         let lap = overlap ?? needed
-        let smallest = roundUp(max(lap + a, 32), a)
+        let step = 2 * a
+        // Pixels the model computes for the whole scene, and the same for the old 256 / 64 default.
+        func computed(_ tile: Int, _ lap: Int) -> Int {
+            let advance = tile - lap
+            return ((sceneWidth + advance - 1) / advance) * ((sceneHeight + advance - 1) / advance) * tile * tile
+        }
+        let reference = computed(fallback.tileSize, fallback.overlap)
         let want = max(roundUp(model.preferredTileSize ?? fallback.tileSize, a), roundUp(4 * lap, a))
-        func fits(_ tile: Int) -> Bool { estimate(tile).map { $0 <= budgetBytes } ?? false }
-        let covers = lap / 2 >= radius
-        // One tile for the whole scene, when it computes fewer pixels than tiles of `want`.
+        let smallest = roundUp(max(lap + a, 32), a)
+        // Candidate tiles: up to twice `want`, and one tile for the whole scene; memory grows with
+        // the tile, so every tile up to the largest that fits fits.
         let single = roundUp(max(sceneWidth, sceneHeight) + lap, a)
-        let tiles = ((sceneWidth + want - lap - 1) / (want - lap)) * ((sceneHeight + want - lap - 1) / (want - lap))
-        if single * single < tiles * want * want && fits(single) {
-            return choice(single, lap, (covers ? "margin \(lap / 2) px covers the receptive radius \(radius) px" : "given overlap")
-                          + "; one tile covers the scene")
+        var candidates = Array(stride(from: smallest, through: min(largestTile, max(smallest, 2 * want)), by: a))
+        if single > 2 * want && single <= largestTile { candidates.append(single) }
+        guard let largest = candidates.reversed().first(where: { estimate($0).map { $0 <= budgetBytes } ?? false }) else {
+            let fitted = overlap ?? min(lap, roundDown(smallest / 4, step))
+            return choice(smallest, fitted, "the smallest tile, still over the \(Int(budget)) MB memory budget")
         }
-        var tile = want
-        while tile >= smallest {
-            // Never more overlap than a quarter of the tile: no more compute per pixel than 256 / 64.
-            let fitted = overlap ?? min(lap, roundDown(tile / 4, 2 * a))
-            if fits(tile) {
-                if tile == want {
-                    return choice(tile, fitted, covers ? "margin \(lap / 2) px covers the receptive radius \(radius) px, step/tile >= 3/4"
-                                                       : "tile with step/tile >= 3/4 for the given overlap")
-                }
-                return choice(tile, fitted, "the \(Int(budget)) MB memory budget limits the tile"
-                              + (fitted / 2 >= radius ? "; margin \(fitted / 2) px covers the receptive radius \(radius) px"
-                                                      : "; margin \(fitted / 2) px is below the receptive radius \(radius) px"))
-            }
-            tile -= a
+        // The widest margin (up to `lap`) whose tiling computes no more pixels than 256 / 64 would,
+        // then the fewest computed pixels, then the smaller tile.
+        var best: (tile: Int, lap: Int, cost: Int)?
+        for tile in candidates where tile <= largest {
+            var fitted = overlap ?? min(lap, roundDown(tile - 1, step))
+            if overlap == nil { while fitted > 0 && computed(tile, fitted) > reference { fitted -= step } }
+            guard fitted < tile else { continue }
+            let cost = computed(tile, fitted)
+            if overlap == nil && cost > reference { continue }
+            if let b = best, fitted < b.lap || (fitted == b.lap && cost >= b.cost) { continue }
+            best = (tile, fitted, cost)
         }
-        let fitted = overlap ?? min(lap, roundDown(smallest / 4, 2 * a))
-        return choice(smallest, fitted, "the smallest tile, still over the \(Int(budget)) MB memory budget")
+        guard let best else {
+            let fitted = overlap ?? min(lap, roundDown(largest / 4, step))
+            return choice(largest, fitted, "the largest tile in the \(Int(budget)) MB memory budget")
+        }
+        let ratio = String(format: "%.2f computed px per scene px, 256 / 64: %.2f", Double(best.cost) / Double(sceneWidth * sceneHeight),
+                           Double(reference) / Double(sceneWidth * sceneHeight))
+        if overlap != nil { return choice(best.tile, best.lap, "fewest computed pixels for the given overlap (\(ratio))") }
+        if best.lap / 2 >= radius { return choice(best.tile, best.lap, "margin \(best.lap / 2) px covers the receptive radius \(radius) px (\(ratio))") }
+        return choice(best.tile, best.lap, "margin \(best.lap / 2) px, below the receptive radius \(radius) px, is the most that the "
+                      + "\(Int(budget)) MB memory budget allows without computing more than 256 / 64 (\(ratio))")
     }
 
     /// Bytes the tile-row reader (every band, Float32, plus a validity byte) and the stitcher

@@ -30,30 +30,31 @@ import Testing
 
     @Test func theMarginCoversTheRadiusOnTheModelsGridAtTodaysOverhead() {
         let choice = Self.choose(model: Self.unet())
-        // Margin 107 rounded up to a multiple of 16 = 112; tile 4 x 224 = 896 (step / tile = 3/4).
-        #expect(choice.overlap == 224 && choice.tileSize == 896)
-        #expect(choice.marginCoversField == true)
-        #expect(Self.choose(model: Self.unet(preferred: 1024)).tileSize == 1024, "the model's own tile when larger")
+        // Margin 107 rounded up to a multiple of 16 = 112. On 20,000^2, 256 / 64 computes 105^2 tiles
+        // of 256^2 = 722.5 M px; with overlap 224 the largest tile in 1 GB (1024^2 x 1000 bytes)
+        // computes the fewest: 25^2 tiles of 1024^2 = 655 M px.
+        #expect(choice.overlap == 224 && choice.tileSize == 1024, "\(choice)")
+        #expect(choice.marginCoversField == true && choice.reason.contains("covers"))
     }
 
     @Test func oneTileForASmallScene() {
         let choice = Self.choose(model: Self.unet(bytesPerPixel: 100), scene: 1000)
-        #expect(choice.tileSize == 1232 && choice.overlap == 224, "1000 + 224 rounded up to 16")
-        #expect(choice.reason.contains("one tile"))
+        #expect(choice.tileSize == 1232 && choice.overlap == 224, "1000 + 224 rounded up to 16: \(choice)")
+        // Without room for it, 2 x 2 tiles with steps of at least 500 px: 736 (2.17 M px, 256 / 64: 2.36 M).
         let overBudget = Self.choose(model: Self.unet(bytesPerPixel: 1000), scene: 1000)
-        #expect(overBudget.tileSize == 896 && overBudget.overlap == 224, "the one tile does not fit 1 GB: \(overBudget)")
+        #expect(overBudget.tileSize == 736 && overBudget.overlap == 224, "\(overBudget)")
     }
 
     @Test func theBudgetShrinksTheTileThenTheOverlap() {
         let budget = 300 * 1000 * 1000
         let roomy = Self.choose(model: Self.unet(bytesPerPixel: 400), budget: budget)
-        // 896^2 x 400 + 896 x 1000 bytes > 300 MB; 864 fits, and the overlap falls to a quarter of
-        // it on the 32-px grid (216 -> 192).
+        // 896^2 x 400 + 896 x 1000 bytes > 300 MB; 864 fits, but with overlap 224 it computes more
+        // than 256 / 64 (32^2 tiles of 864^2 = 764 M px > 722.5 M): overlap 192 (30^2 tiles, 672 M).
         #expect(roomy.tileSize == 864 && roomy.overlap == 192, "\(roomy)")
         #expect(roomy.marginCoversField == false && roomy.reason.contains("budget"))
         let tight = Self.choose(model: Self.unet(bytesPerPixel: 4000), budget: budget)
         #expect(tight.tileSize * tight.tileSize * 4000 + tight.tileSize * 1000 <= budget)
-        #expect(tight.overlap <= tight.tileSize / 4 && tight.overlap.isMultiple(of: 32))
+        #expect(tight.tileSize == 272 && tight.overlap == 64, "\(tight)")
     }
 
     @Test func aGivenTileGetsAtMostHalfOfItAsOverlap() {
@@ -61,6 +62,7 @@ import Testing
         let small = Self.choose(tile: 256, model: Self.unet())
         #expect(small.overlap == 128 && small.marginCoversField == false)
         let given = Self.choose(overlap: 64, model: Self.unet())
-        #expect(given.overlap == 64 && given.tileSize == 256 && given.tileSizeAutomatic && !given.overlapAutomatic)
+        // The fewest computed pixels for overlap 64 among tiles up to 2 x 256: 512 (45^2 tiles).
+        #expect(given.overlap == 64 && given.tileSize == 512 && given.tileSizeAutomatic && !given.overlapAutomatic, "\(given)")
     }
 }
