@@ -33,10 +33,11 @@ struct ModelSummary {
         lines.append("  classes    " + (m.classNames?.joined(separator: ", ") ?? "not in the metadata"))
         lines.append("  normalize  " + (m.normalization.map { "mean [\(Self.list($0.mean))], std [\(Self.list($0.std))]" } ?? "not in the metadata"))
         lines.append("  tile size  " + (m.recommendedTileSize.map { "\($0) px (metadata)" } ?? "not in the metadata")
-                     + (graph.tileAlignment.map { "; takes multiples of \($0) px" } ?? "; takes no square tile size up to 256 x 64 px"))
+                     + (graph.tileAlignment.map { "; takes multiples of \($0) px" } ?? "; takes no tile size that is a multiple of a power of two up to 256"))
         lines.append("  parameters \(Self.grouped(graph.parameterCount))")
         if let flops = try? graph.convolutionFLOPs(for: TensorShape(n: 1, c: bands, h: tile, w: tile)) {
-            lines.append(String(format: "  FLOPs      %.2f GFLOP per %d-px tile (convolutions, 2 x multiply-adds)", Double(flops) / 1e9, tile))
+            let (value, unit) = flops >= 1_000_000_000 ? (Double(flops) / 1e9, "GFLOP") : (Double(flops) / 1e6, "MFLOP")
+            lines.append(String(format: "  FLOPs      %.2f %@ per %d-px tile (convolutions, 2 x multiply-adds)", value, unit as NSString, tile))
         }
         do {
             let field = try graph.receptiveField()

@@ -10,12 +10,13 @@ import Testing
         var graph = Graph(inputName: "x", inputChannels: 1)
         var count = 0
 
-        mutating func conv(_ x: ValueID, k: Int = 3, stride: Int = 1, dilation: Int = 1, pads: (Int, Int, Int, Int)? = nil) -> ValueID {
+        mutating func conv(_ x: ValueID, k: Int = 3, stride: Int = 1, dilation: Int = 1, pads: (Int, Int, Int, Int)? = nil,
+                           channels: Int = 1) -> ValueID {
             count += 1
             let p = pads ?? (dilation * (k - 1) / 2, dilation * (k - 1) / 2, dilation * (k - 1) / 2, dilation * (k - 1) / 2)
             let geometry = ConvGeometry(kernelH: k, kernelW: k, strideH: stride, strideW: stride, dilationH: dilation, dilationW: dilation,
                                         padTop: p.0, padLeft: p.1, padBottom: p.2, padRight: p.3)
-            return graph.addNode("conv\(count)", .conv(ConvOp(weights: Tensor(zeros: TensorShape(n: 1, c: 1, h: k, w: k)), bias: [0],
+            return graph.addNode("conv\(count)", .conv(ConvOp(weights: Tensor(zeros: TensorShape(n: 1, c: channels, h: k, w: k)), bias: [0],
                                                               geometry: geometry)), inputs: [x])
         }
 
@@ -90,7 +91,7 @@ import Testing
         let skip = b.conv(b.conv(b.graph.input))
         let bottom = b.conv(b.conv(b.maxPool(skip)))
         let joined = b.node(.concat(axis: 1), [skip, b.upConv(bottom)])
-        let head = b.conv(b.conv(b.conv(joined)), k: 1)
+        let head = b.conv(b.conv(b.conv(joined, channels: 2)), k: 1)
         #expect(try b.field(head) == Self.square(size: 18, before: 9, after: 9))
     }
 
@@ -99,7 +100,7 @@ import Testing
         let narrow = b.conv(b.graph.input, k: 5)  // [p-2, p+2]
         let wide = b.conv(b.conv(b.graph.input, k: 1), dilation: 3)  // [p-3, p+3]
         let joined = b.node(.concat(axis: 1), [narrow, wide])
-        #expect(try b.field(b.conv(joined, k: 1)) == Self.square(size: 7, before: 3, after: 3))
+        #expect(try b.field(b.conv(joined, k: 1, channels: 2)) == Self.square(size: 7, before: 3, after: 3))
         let summed = b.node(.binary(.add), [narrow, wide])
         #expect(try b.field(summed).radius == 3)
     }
