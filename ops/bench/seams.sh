@@ -81,7 +81,7 @@ run whole
 echo "== seams: $(basename "$model") on $scene ($id, ${width}x$height), tta $tta, blending $blending, threshold $threshold"
 echo "   CPU: $(lscpu | sed -n 's/^Model name: *//p'), $threads threads; interior: pixels >= $radius px (receptive radius) from the border"
 echo "   whole scene: one ${whole}-px tile in $(python3 -c "import json; print(round(json.load(open('$work/whole/run-report.json'))['run']['timings']['totalSeconds'], 1))") s"
-printf '%-26s %9s %9s %12s %9s %8s\n' "tile / overlap" "mean" "max" "same class" "px/px" "time s"
+printf '%-26s %10s %9s %12s %9s %8s\n' "tile / overlap" "mean" "max" "same class" "px/px" "time s"
 for choice in $choices; do
   name="c_${choice//\//_}"
   if [[ "$choice" == auto ]]; then write_pipeline "$name" "" "$blending"
@@ -101,7 +101,7 @@ run = json.load(open(report_path))["run"]
 tile = run["tiling"]["tileSize"]
 label = choice if choice != "auto" else "auto: %d / %d" % (tile, run["tiling"]["overlap"])
 computed = run["tilesCommitted"] * tile * tile / (width * height)
-print("%-26s %9.5f %9.4f %11.3f%% %9.2f %8.1f" % (label, difference.mean(), difference.max(), 100 * same, computed,
+print("%-26s %10.6f %9.4f %11.3f%% %9.2f %8.1f" % (label, difference.mean(), difference.max(), 100 * same, computed,
                                                   run["timings"]["totalSeconds"]))
 PY
 done
