@@ -82,7 +82,7 @@ public enum AutomaticTiling {
         }
         if let tileSize, let overlap { return choice(tileSize, overlap, "given in the pipeline") }
         guard let model, let radius = model.receptiveRadius else {
-            let tile = tileSize ?? roundUp(fallback.tileSize, model?.alignment ?? 1)
+            let tile = tileSize ?? roundUp(max(fallback.tileSize, 4 * (overlap ?? 0)), model?.alignment ?? 1)
             let lap = overlap ?? min(fallback.overlap, roundDown(tile / 4, 2 * (model?.alignment ?? 1)))
             return choice(tile, lap, model == nil ? "defaults (no receptive field to follow)" : "defaults (the model's receptive field is global)")
         }

@@ -26,6 +26,7 @@ import Testing
         #expect(choice.tileSize == 256 && choice.overlap == 64 && choice.tileSizeAutomatic && choice.overlapAutomatic)
         #expect(choice.receptiveRadius == nil && choice.marginCoversField == nil)
         #expect(Self.choose(tile: 64, model: nil).overlap == 16, "a quarter of a given tile")
+        #expect(Self.choose(overlap: 128, model: nil).tileSize == 512, "four times a given overlap")
     }
 
     @Test func theMarginCoversTheRadiusOnTheModelsGridAtTodaysOverhead() {
