@@ -16,6 +16,27 @@ final class ExecutionPlan {
     init(graph: Graph, kernels: [PreparedKernel], inputShape: TensorShape, threads: Int) throws {
         self.inputShape = inputShape
         shapes = try graph.inferShapes(input: inputShape)
+        let (slotOf, capacities) = ExecutionPlan.assignSlots(graph: graph, shapes: shapes)
+        self.slotOf = slotOf
+        slotCapacities = capacities
+        slots = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
+
+        var scratch = 0
+        for (node, kernel) in zip(graph.nodes, kernels) {
+            // (Shape inference has checked that the inputs join.)
+            let input = graph.readShape(of: node, inputs: node.inputs.map { shapes[$0]! })!
+            switch kernel {
+            case .convolution(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))
+            case .transposed(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))
+            case .affine, .none: break
+            }
+        }
+        workspace.reserve(floatsPerWorker: scratch, workers: threads)
+    }
+
+    /// Arena slots for every node output: each value gets a slot, reused once the values in it
+    /// are dead. Returns the slot of each value and the capacity (floats) of each slot.
+    static func assignSlots(graph: Graph, shapes: [ValueID: TensorShape]) -> (slotOf: [ValueID: Int], capacities: [Int]) {
         // Index of the last node reading each value; graph outputs stay alive to the end.
         var lastUse: [ValueID: Int] = [:]
         for (index, node) in graph.nodes.enumerated() { for input in node.inputs { lastUse[input] = index } }
@@ -44,21 +65,7 @@ final class ExecutionPlan {
                 if let s = slotOf[input] { free.append(s) }
             }
         }
-        self.slotOf = slotOf
-        slotCapacities = capacities
-        slots = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
-
-        var scratch = 0
-        for (node, kernel) in zip(graph.nodes, kernels) {
-            // (Shape inference has checked that the inputs join.)
-            let input = graph.readShape(of: node, inputs: node.inputs.map { shapes[$0]! })!
-            switch kernel {
-            case .convolution(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))
-            case .transposed(let conv): scratch = max(scratch, conv.workspaceFloats(for: input))
-            case .affine, .none: break
-            }
-        }
-        workspace.reserve(floatsPerWorker: scratch, workers: threads)
+        return (slotOf, capacities)
     }
 
     /// Bytes held by the arena and the workspace.

@@ -9,7 +9,7 @@ public enum CoordinateTransform: String, Sendable, CaseIterable {
 
     /// Input coordinate of output coordinate `x`, for `outLength` outputs from `inLength` inputs at `scale`.
     @inline(__always)
-    func source(_ x: Int, scale: Double, inLength: Int, outLength: Int) -> Double {
+    public func source(_ x: Int, scale: Double, inLength: Int, outLength: Int) -> Double {
         let x = Double(x)
         switch self {
         case .halfPixel: return (x + 0.5) / scale - 0.5
@@ -28,7 +28,7 @@ public enum NearestRounding: String, Sendable, CaseIterable {
     case ceil
 
     @inline(__always)
-    func index(_ x: Double) -> Int {
+    public func index(_ x: Double) -> Int {
         switch self {
         case .roundPreferFloor: return x - x.rounded(.down) == 0.5 ? Int(x.rounded(.down)) : Int(x.rounded())
         case .roundPreferCeil: return Int(x.rounded(.toNearestOrAwayFromZero))

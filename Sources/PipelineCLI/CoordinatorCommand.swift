@@ -42,6 +42,7 @@ struct CoordinatorCommand: ParsableCommand {
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
+        for warning in setup.warnings { Console.error("coordinator: \(warning)") }
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
@@ -73,6 +74,7 @@ enum CoordinatorOptions {
     static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, input: PipelineInputOptions, directory: String) throws {
         var tiles = tiles
         tiles.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
+        tiles.run.tilingChoice = setup.tiling
         Console.line(String(format: "run: %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
                             tiles.run.tilesCommitted, tiles.run.timings.totalSeconds, tiles.tilesResumed, tiles.run.tilesSkipped,
                             tiles.attemptsFailed, tiles.resultsRejected, tiles.workersSeen, ProcessStats.peakResidentMegabytes))

@@ -13,6 +13,8 @@ struct PipelineSetup {
     let spec: PipelineSpec
     let stack: SceneStack
     let options: TilingOptions
+    /// Tile size and overlap, and whether they were chosen for the model (see `AutomaticTiling`).
+    let tiling: TilingChoice
     let model: TileModel
     let package: ModelPackage
     /// The map stages (rules, exports); nil when the pipeline names no class catalogue.
@@ -20,14 +22,16 @@ struct PipelineSetup {
     /// The scene bands the rule set reads; nil when it reads none.
     let bands: SceneBandStrips?
 
-    /// `threads`: for a model run in this process.
-    init(pipeline: String, scene: String, sceneID: String?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    /// `threads`: for a model run in this process; `memoryBudgetBytes`: what automatic tiling may use.
+    init(pipeline: String, scene: String, sceneID: String?, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+         memoryBudgetBytes: Int = AutomaticTiling.defaultBudgetBytes) throws {
         spec = try PipelineSpec.load(path: pipeline)
         stack = try SceneStack(sources: spec.sceneSources(sceneDirectory: scene, sceneID: sceneID), reference: spec.scene.reference)
         try spec.validateStackedBandCount(stack.bandCount)
         switch spec.model {
         case .identity:
-            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: nil)
+            tiling = ModelTiling.choose(spec: spec, graph: nil, stack: stack, tta: false, budgetBytes: memoryBudgetBytes)
+            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: nil, tiling: tiling)
             let identity = try spec.identityModel(stackBandCount: stack.bandCount)
             model = identity
             package = try ModelPackage.identity(identity, normalization: options.normalization)
@@ -44,7 +48,8 @@ struct PipelineSetup {
             do { try graph.checkBandCount(stack.bandCount) } catch {
                 throw ValidationFailure(message: "\(where_): \(error) (the scene's sources stack \(stack.bandCount))")
             }
-            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: graph.metadata.normalization)
+            tiling = ModelTiling.choose(spec: spec, graph: graph, stack: stack, tta: onnx.tta == .d4, budgetBytes: memoryBudgetBytes)
+            options = try spec.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: graph.metadata.normalization, tiling: tiling)
             let classes = try PipelineSetup.classNames(spec: onnx.classes, graph: graph, tileSize: options.tileSize, bands: stack.bandCount, where: where_)
             let settings = EngineTileModel.Settings(tta: onnx.tta == .d4, merge: onnx.merge == .geometricMean ? "geometric-mean" : onnx.merge.rawValue)
             let encoder = JSONEncoder()
@@ -83,6 +88,10 @@ struct PipelineSetup {
 
     var summary: String {
         "\(spec.name): \(stack.grid.width) x \(stack.grid.height) px, \(stack.bandCount) bands, CRS \(stack.grid.crs?.description ?? "none"); "
-            + "tiles \(options.tileSize) px, overlap \(options.overlap), \(model.classNames.count) classes"
+            + "tiles \(options.tileSize) px, overlap \(options.overlap)\(tiling.automatic ? " (chosen for the model: \(tiling.reason))" : ""), "
+            + "\(model.classNames.count) classes"
     }
+
+    /// Lines to print before the run (a margin below the model's receptive radius).
+    var warnings: [String] { ModelTiling.warning(tiling, spec: spec).map { [$0] } ?? [] }
 }

@@ -17,8 +17,9 @@ extension PipelineSpec {
         }
     }
 
-    /// `modelNormalization`: the model's metadata (mean, std), for `normalization: {mode: model}`.
-    func tilingOptions(stackBandCount: Int, modelNormalization: ModelMetadata.Normalization?) throws -> TilingOptions {
+    /// `modelNormalization`: the model's metadata (mean, std), for `normalization: {mode: model}`;
+    /// `tiling`: the pipeline's tile size and overlap, completed for the model.
+    func tilingOptions(stackBandCount: Int, modelNormalization: ModelMetadata.Normalization?, tiling chosen: TilingChoice) throws -> TilingOptions {
         let normalization: Scene.Normalization
         switch self.normalization {
         case .passThrough:
@@ -32,7 +33,7 @@ extension PipelineSpec {
             // (value - mean) / std == value * (1 / std) + (-mean / std)
             normalization = Scene.Normalization(scale: model.std.map { 1 / $0 }, offset: zip(model.mean, model.std).map { -$0 / $1 })
         }
-        return TilingOptions(tileSize: tiling.tileSize, overlap: tiling.overlap, padding: tiling.padding.scene,
+        return TilingOptions(tileSize: chosen.tileSize, overlap: chosen.overlap, padding: tiling.padding.scene,
                              window: blending.window.scene, normalization: normalization)
     }
 

@@ -45,6 +45,7 @@ struct RunCommand: ParsableCommand {
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
+        for warning in setup.warnings { Console.error("run: \(warning)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update

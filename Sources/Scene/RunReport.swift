@@ -71,6 +71,8 @@ public struct RunReport: Codable, Sendable {
     public var outputs: [String]
     public var timings: Timings
     public var peakResidentMegabytes: Double?
+    /// The tile size and overlap, and whether they were chosen for the model (set by the caller).
+    public var tilingChoice: TilingChoice?
 
     public init(grid: RasterGrid, tiling: TileGrid, bands: [String], classes: [String], tilesTotal: Int, tilesCommitted: Int,
          tilesSkipped: Int, outputs: [String], timings: Timings) {

@@ -28,7 +28,7 @@ import Testing
         #expect(spec.scene.id == nil)
         #expect(spec.scene.reference == 0)
         #expect(spec.normalization == .passThrough)
-        #expect(spec.tiling == TilingSpec(tileSize: 256, overlap: 64, padding: .reflect))
+        #expect(spec.tiling == TilingSpec(tileSize: nil, overlap: nil, padding: .reflect), "left to the run, which follows the model")
         #expect(spec.blending.window == .spline)
         #expect(spec.outputs == OutputsSpec(directory: nil, formats: [.probabilities]))
         #expect(spec.scene.sources[0].bands == nil)
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func codeBuiltSpecsUseTheSameDefaults() {
-        #expect(TilingSpec() == TilingSpec(tileSize: 256, overlap: 64, padding: .reflect))
+        #expect(TilingSpec() == TilingSpec(tileSize: nil, overlap: nil, padding: .reflect))
         #expect(IdentityModel(bands: [4, 7]).classes == ["band_4", "band_7"])
         #expect(ONNXModel(path: "/m.onnx").tta == .d4)
         #expect(ONNXModel(path: "/m.onnx").merge == .mean)

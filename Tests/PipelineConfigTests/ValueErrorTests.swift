@@ -130,10 +130,13 @@ import Testing
             path: "tiling.overlap", message: "overlap 128 must be smaller than the tile size 128")
     }
 
-    @Test func defaultOverlapTooLargeForASmallTileBlamesTheTileSize() {
+    @Test func eitherTilingValueMayBeLeftToTheRun() throws {
+        // The run chooses the other from the model, so a small tile alone is no longer an error.
+        #expect(try parse(Self.withTiling("  tile_size: 64")).tiling == TilingSpec(tileSize: 64, overlap: nil))
+        #expect(try parse(Self.withTiling("  overlap: 256")).tiling == TilingSpec(tileSize: nil, overlap: 256))
         expectParseError(
-            Self.withTiling("  tile_size: 64"), .invalidValue, line: 5, path: "tiling.tile_size",
-            message: "leaves no room for the default overlap 64")
+            Self.withTiling("  overlap: 8192"), .invalidValue, line: 5, path: "tiling.overlap",
+            message: "must be smaller than the largest tile size 8192")
     }
 
     @Test func oddOverlap() {

@@ -2,9 +2,10 @@ extension TilingSpec {
     static let yamlKeys = ["tile_size", "overlap", "padding"]
 
     init(reading section: MappingReader) throws {
+        // Either may be left out: the run then chooses it from the model (see TilingSpec).
         let tileSizeField = section.optional("tile_size")
-        let tileSize = try tileSizeField?.integer() ?? PipelineSpec.Defaults.tileSize
-        if let tileSizeField, !Self.allowedTileSizes.contains(tileSize) {
+        let tileSize = try tileSizeField?.integer()
+        if let tileSizeField, let tileSize, !Self.allowedTileSizes.contains(tileSize) {
             throw tileSizeField.error(
                 .invalidValue,
                 "tile size \(tileSize) is out of range "
@@ -12,26 +13,24 @@ extension TilingSpec {
         }
 
         let overlapField = section.optional("overlap")
-        let overlap = try overlapField?.integer() ?? PipelineSpec.Defaults.overlap
-        if let overlapField {
+        let overlap = try overlapField?.integer()
+        if let overlapField, let overlap {
             guard overlap >= 0 else {
                 throw overlapField.error(.invalidValue, "overlap \(overlap) must not be negative")
             }
-            guard overlap < tileSize else {
+            if let tileSize, overlap >= tileSize {
                 throw overlapField.error(
                     .invalidValue, "overlap \(overlap) must be smaller than the tile size \(tileSize)")
+            }
+            guard overlap < Self.allowedTileSizes.upperBound else {
+                throw overlapField.error(
+                    .invalidValue, "overlap \(overlap) must be smaller than the largest tile size \(Self.allowedTileSizes.upperBound)")
             }
             guard overlap.isMultiple(of: 2) else {
                 throw overlapField.error(
                     .invalidValue,
                     "overlap \(overlap) must be even (half of it is trimmed from each side of a tile)")
             }
-        } else if overlap >= tileSize, let tileSizeField {
-            // Only a small tile size can clash with the default overlap: blame the value written.
-            throw tileSizeField.error(
-                .invalidValue,
-                "tile size \(tileSize) leaves no room for the default overlap \(overlap) "
-                    + "(set tiling.overlap below \(tileSize))")
         }
 
         let padding = try section.optional("padding")?.oneOf(Padding.self) ?? PipelineSpec.Defaults.padding

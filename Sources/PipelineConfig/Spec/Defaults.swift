@@ -16,9 +16,11 @@ extension PipelineSpec {
         public static let perBandScale: [Double] = [1]
         /// `normalization.offset` in mode `per_band`.
         public static let perBandOffset: [Double] = [0]
-        /// `tiling.tile_size`, in pixels of the reference grid.
+        /// `tiling.tile_size`, in pixels of the reference grid, for a run without a model to follow
+        /// (the identity diagnostic); an ONNX model's runs choose it from the model.
         public static let tileSize = 256
-        /// `tiling.overlap`, in pixels shared by neighbouring tiles (a quarter of the default tile).
+        /// `tiling.overlap`, in pixels shared by neighbouring tiles (a quarter of the default tile),
+        /// for a run without a model to follow.
         public static let overlap = 64
         /// `tiling.padding`: mirror the scene at its borders, as the U-Net saw real context in training.
         public static let padding = Padding.reflect

@@ -1,10 +1,13 @@
 /// `tiling:` — how the reference grid is cut into square tiles for the model.
 public struct TilingSpec: Codable, Equatable, Sendable {
-    /// Tile edge in pixels of the reference grid, in `TilingSpec.allowedTileSizes`.
-    public var tileSize: Int
+    /// Tile edge in pixels of the reference grid, in `TilingSpec.allowedTileSizes`; nil when the
+    /// pipeline leaves it to the run, which follows the model (its `tile_size` metadata, receptive
+    /// field and the memory budget; `Defaults.tileSize` without a model).
+    public var tileSize: Int?
     /// Pixels shared by neighbouring tiles: even (half of it is trimmed from each side when tiles
-    /// are centre-cropped) and `0 <= overlap < tileSize` (so tiles advance).
-    public var overlap: Int
+    /// are centre-cropped) and `0 <= overlap < tileSize` (so tiles advance); nil when left to the
+    /// run (at least twice the model's receptive radius; `Defaults.overlap` without a model).
+    public var overlap: Int?
     /// How tiles reaching past the scene's border are filled.
     public var padding: Padding
 
@@ -13,8 +16,8 @@ public struct TilingSpec: Codable, Equatable, Sendable {
     public static let allowedTileSizes = 16...8192
 
     public init(
-        tileSize: Int = PipelineSpec.Defaults.tileSize,
-        overlap: Int = PipelineSpec.Defaults.overlap,
+        tileSize: Int? = nil,
+        overlap: Int? = nil,
         padding: Padding = PipelineSpec.Defaults.padding
     ) {
         self.tileSize = tileSize
@@ -22,8 +25,6 @@ public struct TilingSpec: Codable, Equatable, Sendable {
         self.padding = padding
     }
 
-    /// Distance between the origins of neighbouring tiles.
-    public var stride: Int { tileSize - overlap }
 }
 
 /// `tiling.padding`: what a tile sees beyond the scene's border.
