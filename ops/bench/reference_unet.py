@@ -98,7 +98,7 @@ class UNetGraph:
         return name
 
 
-def build(in_ch, classes, base, depth, tile, seed):
+def build(in_ch, classes, base, depth, tile, seed, any_size=False):
     if tile % (2 ** depth):
         raise ValueError(f"--tile {tile} must be a multiple of 2^depth = {2 ** depth}")
     graph = UNetGraph(seed)
@@ -117,10 +117,13 @@ def build(in_ch, classes, base, depth, tile, seed):
     logits = graph.conv(x, widths[0], classes, 1, size, bias=True)
     graph.nodes.append(helper.make_node("Sigmoid", [logits], ["probabilities"], name="sigmoid"))
 
+    # With any_size, height and width are symbolic: the model runs on tiles or whole scenes of any
+    # multiple of 2^depth (the seams benchmark needs both); FLOPs are still counted at --tile.
+    spatial = ["H", "W"] if any_size else [tile, tile]
     model = helper.make_model(
         helper.make_graph(graph.nodes, "reference_unet",
-                          [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", in_ch, tile, tile])],
-                          [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", classes, tile, tile])],
+                          [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", in_ch] + spatial)],
+                          [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", classes] + spatial)],
                           initializer=graph.weights),
         opset_imports=[helper.make_opsetid("", 17)], producer_name="ops/bench/reference_unet.py")
     model.ir_version = 8  # readable by onnxruntime releases of the last years
@@ -142,13 +145,14 @@ def main(argv=None):
     parser.add_argument("--depth", type=int, default=4, help="poolings (default 4)")
     parser.add_argument("--tile", type=int, default=256, help="input height and width (default 256)")
     parser.add_argument("--seed", type=int, default=0, help="weight seed (default 0)")
+    parser.add_argument("--any-size", action="store_true", help="symbolic height and width (any multiple of 2^depth)")
     parser.add_argument("--out", required=True, help="the .onnx file to write")
     args = parser.parse_args(argv)
     for option in ("in_ch", "classes", "base", "depth", "tile"):
         if getattr(args, option) < 1:
             parser.error(f"--{option.replace('_', '-')} must be at least 1")
     try:
-        model, graph = build(args.in_ch, args.classes, args.base, args.depth, args.tile, args.seed)
+        model, graph = build(args.in_ch, args.classes, args.base, args.depth, args.tile, args.seed, args.any_size)
     except ValueError as error:
         parser.error(str(error))
     try:
