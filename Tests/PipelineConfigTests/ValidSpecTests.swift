@@ -100,7 +100,7 @@ import Testing
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(spec)
         let json = try #require(String(data: data, encoding: .utf8))
-        #expect(json.contains(#""model":{"bands":[4,1],"classes":["nir","blue"],"kind":"identity"}"#))
+        #expect(json.contains(#""model":{"bands":[4,1],"classes":["nir","blue"],"kind":"identity","tile_signature":false}"#))
         #expect(json.contains(#""normalization":{"mode":"per_band","offset":[-1],"scale":[0.5,0.25,0.125,1]}"#))
         #expect(json.contains(#""tile_size":512"#))
         #expect(!json.contains("locations"))

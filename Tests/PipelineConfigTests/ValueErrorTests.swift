@@ -297,7 +297,7 @@ import Testing
               formats: [probabilities, shapefile]
             """,
             .invalidValue, line: 5, path: "outputs.formats[1]",
-            message: "unknown output format 'shapefile' (expected one of probabilities)")
+            message: "unknown output format 'shapefile' (expected one of probabilities, classes, masks, polygons, geojson)")
     }
 
     @Test func duplicateOutputFormat() {
