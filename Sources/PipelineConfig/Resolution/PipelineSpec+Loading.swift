@@ -45,7 +45,7 @@ extension PipelineSpec {
         return spec
     }
 
-    private static func readText(at path: String) throws -> String {
+    static func readText(at path: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError(code: .unreadableFile, file: path, message: "no such file")
