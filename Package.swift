@@ -54,6 +54,9 @@ let package = Package(
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
+        // Running a training: labelled scenes in memory, class-balanced D4 patches, validation by pooled
+        // Jaccard, checkpoints and resume, metrics CSV and TensorBoard event files.
+        .target(name: "TrainingRun", dependencies: ["Scene", "Raster"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
         .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
+        .testTarget(name: "TrainingRunTests", dependencies: ["TrainingRun", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests", dependencies: ["Messaging", "TestSupport"], exclude: ["Fixtures"]),
