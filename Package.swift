@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
-        .testTarget(name: "TrainingRunTests", dependencies: ["TrainingRun", "Scene", "Raster", "TestSupport"]),
+        .testTarget(name: "TrainingRunTests", dependencies: ["TrainingRun", "Scene", "SceneSynthesis", "Raster", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).
         .testTarget(name: "PipelineCLITests", dependencies: ["Messaging", "TestSupport"], exclude: ["Fixtures"]),

@@ -63,7 +63,9 @@ public final class TrainingLoop {
 
     /// A fresh run refuses a folder that already holds one (nothing done is overwritten);
     /// `resume` continues from `checkpoints/last.ckpt`.
-    public func run(resume: Bool) throws -> Summary {
+    /// `sessionEpochs`: stop after this many epochs of this session (tests use it to interrupt a
+    /// run exactly where a killed process would have left its last checkpoint).
+    public func run(resume: Bool, sessionEpochs: Int? = nil) throws -> Summary {
         var state: RunState
         if resume {
             let (saved, bytes) = try RunCheckpoint.read(from: folder.lastCheckpoint)
@@ -99,7 +101,9 @@ public final class TrainingLoop {
         let started = Date()
         let stepsAtStart = state.globalStep
         var lastJaccard: Double?
-        while state.epochsDone < plan.epochs && !state.stoppedEarly {
+        var sessionEpochsDone = 0
+        while state.epochsDone < plan.epochs && !state.stoppedEarly && sessionEpochsDone != sessionEpochs {
+            sessionEpochsDone += 1
             let epoch = state.epochsDone
             let epochStart = Date()
             var lossSum = 0.0
