@@ -25,7 +25,7 @@ public final class EventFileWriter {
         }
         path = directory + "/" + name
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw TrainingError(code: .output, message: "cannot create the TensorBoard event file", location: path)
+            throw TrainingRunError(code: .output, message: "cannot create the TensorBoard event file", location: path)
         }
         self.handle = handle
         var event = Protobuf()
@@ -60,7 +60,7 @@ public final class EventFileWriter {
         framed += record
         framed += littleEndian(CRC32C.masked(record))
         do { try handle.write(contentsOf: framed) } catch {
-            throw TrainingError(code: .output, message: "cannot write the TensorBoard event file: \(error.localizedDescription)", location: path)
+            throw TrainingRunError(code: .output, message: "cannot write the TensorBoard event file: \(error.localizedDescription)", location: path)
         }
     }
 }

@@ -34,7 +34,7 @@ public final class MetricsLog {
 
     private func write(_ text: String) throws {
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw TrainingError(code: .output, message: "cannot write metrics: \(error.localizedDescription)", location: path)
+            throw TrainingRunError(code: .output, message: "cannot write metrics: \(error.localizedDescription)", location: path)
         }
     }
 }

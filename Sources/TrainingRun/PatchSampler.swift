@@ -28,7 +28,7 @@ public struct PatchSampler: Sendable {
     public init(scenes: [LabelledScene], size: Int, mode: Mode, augment: Bool) throws {
         precondition(!scenes.isEmpty)
         for scene in scenes where scene.width < size || scene.height < size {
-            throw TrainingError(
+            throw TrainingRunError(
                 code: .sceneTooSmall,
                 message: "the scene is \(scene.width) x \(scene.height) px, smaller than the \(size)-px patches (patches.size)",
                 location: scene.name)
@@ -63,7 +63,7 @@ public struct PatchSampler: Sendable {
         positiveTotals = totals
         sampledClasses = (0..<classCount).filter { (totals[$0].last ?? 0) > 0 }
         if mode == .classBalanced && sampledClasses.isEmpty {
-            throw TrainingError(code: .noLabels, message: "the training truth has no pixel of any class: nothing to learn",
+            throw TrainingRunError(code: .noLabels, message: "the training truth has no pixel of any class: nothing to learn",
                                 location: scenes.map(\.name).joined(separator: ", "))
         }
     }

@@ -38,21 +38,21 @@ public enum RunCheckpoint {
             _ = try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: temporary, toPath: path)
         } catch {
-            throw TrainingError(code: .output, message: "cannot write the checkpoint: \(error.localizedDescription)", location: path)
+            throw TrainingRunError(code: .output, message: "cannot write the checkpoint: \(error.localizedDescription)", location: path)
         }
     }
 
     public static func read(from path: String) throws -> (state: RunState, model: Data) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingError(code: .badCheckpoint, message: "cannot read the checkpoint", location: path)
+            throw TrainingRunError(code: .badCheckpoint, message: "cannot read the checkpoint", location: path)
         }
         let bytes = [UInt8](data)
         guard bytes.count >= 12, Array(bytes[0..<8]) == magic else {
-            throw TrainingError(code: .badCheckpoint, message: "not a pipeline training checkpoint", location: path)
+            throw TrainingRunError(code: .badCheckpoint, message: "not a pipeline training checkpoint", location: path)
         }
         let length = Int(UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24)
         guard bytes.count >= 12 + length, let state = try? JSONDecoder().decode(RunState.self, from: Data(bytes[12..<(12 + length)])) else {
-            throw TrainingError(code: .badCheckpoint, message: "the checkpoint is truncated or damaged", location: path)
+            throw TrainingRunError(code: .badCheckpoint, message: "the checkpoint is truncated or damaged", location: path)
         }
         return (state, Data(bytes[(12 + length)...]))
     }

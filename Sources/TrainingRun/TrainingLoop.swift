@@ -48,7 +48,7 @@ public final class TrainingLoop {
     public init(model: TrainableModel, sampler: PatchSampler, validation: [LabelledScene], plan: TrainingPlan, folder: RunFolder,
                 report: @escaping (Event) -> Void) throws {
         for scene in validation where scene.width < sampler.size || scene.height < sampler.size {
-            throw TrainingError(
+            throw TrainingRunError(
                 code: .sceneTooSmall,
                 message: "the scene is \(scene.width) x \(scene.height) px, smaller than the \(sampler.size)-px patches (patches.size)",
                 location: scene.name)
@@ -70,19 +70,19 @@ public final class TrainingLoop {
         if resume {
             let (saved, bytes) = try RunCheckpoint.read(from: folder.lastCheckpoint)
             guard saved.architecture == plan.architecture else {
-                throw TrainingError(
+                throw TrainingRunError(
                     code: .badCheckpoint,
                     message: "the checkpoint is of another architecture (\(saved.architecture)) than the training file's (\(plan.architecture))",
                     location: folder.lastCheckpoint)
             }
             do { try model.restore(from: bytes) } catch {
-                throw TrainingError(code: .badCheckpoint, message: "\(error)", location: folder.lastCheckpoint)
+                throw TrainingRunError(code: .badCheckpoint, message: "\(error)", location: folder.lastCheckpoint)
             }
             state = saved
             report(.resumed(epochsDone: state.epochsDone, bestScore: state.bestScore))
         } else {
             if FileManager.default.fileExists(atPath: folder.lastCheckpoint) {
-                throw TrainingError(
+                throw TrainingRunError(
                     code: .output,
                     message: "already holds a training run (checkpoints/last.ckpt): pass --resume to continue it, or choose another output folder",
                     location: folder.path)
@@ -93,7 +93,7 @@ public final class TrainingLoop {
         do {
             try FileManager.default.createDirectory(atPath: folder.checkpoints, withIntermediateDirectories: true)
         } catch {
-            throw TrainingError(code: .output, message: "cannot create the output folder: \(error.localizedDescription)", location: folder.path)
+            throw TrainingRunError(code: .output, message: "cannot create the output folder: \(error.localizedDescription)", location: folder.path)
         }
         let metrics = try MetricsLog(path: folder.metrics, classNames: plan.classNames, keepingEpochsThrough: resume ? state.epochsDone : nil)
         let events = try EventFileWriter(directory: folder.tensorboard)

@@ -9,10 +9,10 @@ public enum TruthLoader {
     public static func mask(path: String, grid: RasterGrid, classes: [String], catalogue: [String], origin: String) throws -> [UInt8] {
         let dataset: Dataset
         do { dataset = try Dataset.open(path) } catch {
-            throw TrainingError(code: .badTruth, message: "cannot open the truth mask: \(error)", location: origin)
+            throw TrainingRunError(code: .badTruth, message: "cannot open the truth mask: \(error)", location: origin)
         }
         guard dataset.width == grid.width, dataset.height == grid.height else {
-            throw TrainingError(
+            throw TrainingRunError(
                 code: .badTruth,
                 message: "the truth mask '\(path)' is \(dataset.width) x \(dataset.height) px but the scene's reference grid is \(grid.width) x \(grid.height)",
                 location: origin)
@@ -21,7 +21,7 @@ public enum TruthLoader {
         let bands: [Int]
         if names.allSatisfy({ $0.isEmpty }) {
             guard names.count == classes.count else {
-                throw TrainingError(
+                throw TrainingRunError(
                     code: .badTruth,
                     message: "the truth mask '\(path)' has \(names.count) unnamed bands for \(classes.count) classes (give one band per class, or name the bands after the classes)",
                     location: origin)
@@ -29,13 +29,13 @@ public enum TruthLoader {
             bands = Array(1...names.count)
         } else {
             for (index, name) in names.enumerated() where !catalogue.contains(name) {
-                throw TrainingError(
+                throw TrainingRunError(
                     code: .badTruth, message: "band \(index + 1) of the truth mask '\(path)' is '\(name)', not a class of the catalogue",
                     location: origin)
             }
             bands = try classes.map { name in
                 guard let index = names.firstIndex(of: name) else {
-                    throw TrainingError(
+                    throw TrainingRunError(
                         code: .badTruth,
                         message: "the truth mask '\(path)' has no band for class '\(name)' (its bands: \(names.joined(separator: ", ")))",
                         location: origin)
@@ -57,14 +57,14 @@ public enum TruthLoader {
             let layer = try VectorDataset.open(path).layer(named: layerName)
             let values = try layer.distinctValues(of: classColumn)
             if let unknown = values.first(where: { !catalogue.contains($0) }) {
-                throw TrainingError(
+                throw TrainingRunError(
                     code: .badTruth,
                     message: "the truth polygons '\(path)' have \(classColumn) '\(unknown)', not a class of the catalogue",
                     location: origin)
             }
             return try layer.rasterizeMasks(field: classColumn, values: classes, grid: grid)
         } catch let error as RasterError {
-            throw TrainingError(code: .badTruth, message: "cannot read the truth polygons: \(error)", location: origin)
+            throw TrainingRunError(code: .badTruth, message: "cannot read the truth polygons: \(error)", location: origin)
         }
     }
 }

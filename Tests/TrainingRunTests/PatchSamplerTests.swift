@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aPatchLargerThanASceneIsOneLine() {
-        #expect(throws: TrainingError.self) { try PatchSampler(scenes: [Self.scene(name: "data/tiny")], size: 128, mode: .uniform, augment: false) }
+        #expect(throws: TrainingRunError.self) { try PatchSampler(scenes: [Self.scene(name: "data/tiny")], size: 128, mode: .uniform, augment: false) }
         do {
             _ = try PatchSampler(scenes: [Self.scene(name: "data/tiny")], size: 128, mode: .uniform, augment: false)
         } catch {
@@ -61,6 +61,6 @@ import Testing
         let plane = 32 * 32
         let empty = LabelledScene(name: "empty", width: 32, height: 32, bandCount: 1, classCount: 1,
                                   inputs: [Float](repeating: 0, count: plane), truth: [UInt8](repeating: 0, count: plane))
-        #expect(throws: TrainingError.self) { try PatchSampler(scenes: [empty], size: 16, mode: .classBalanced, augment: false) }
+        #expect(throws: TrainingRunError.self) { try PatchSampler(scenes: [empty], size: 16, mode: .classBalanced, augment: false) }
     }
 }

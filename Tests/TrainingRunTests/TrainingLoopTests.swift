@@ -56,7 +56,7 @@ final class PixelLogisticModel: TrainableModel {
     func checkpoint() throws -> Data { weights.withUnsafeBytes { Data($0) } }
 
     func restore(from data: Data) throws {
-        guard data.count == weights.count * 4 else { throw TrainingError(code: .badCheckpoint, message: "wrong size") }
+        guard data.count == weights.count * 4 else { throw TrainingRunError(code: .badCheckpoint, message: "wrong size") }
         weights = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 }
@@ -129,16 +129,16 @@ final class PixelLogisticModel: TrainableModel {
     @Test func aFinishedOrForeignRunIsRefusedInOneLine() throws {
         let directory = try TemporaryDirectory()
         _ = try loop(directory.path, epochs: 1, model: PixelLogisticModel(bands: 2, classes: 2)).run(resume: false)
-        let again = #expect(throws: TrainingError.self) {
+        let again = #expect(throws: TrainingRunError.self) {
             try loop(directory.path, epochs: 1, model: PixelLogisticModel(bands: 2, classes: 2)).run(resume: false)
         }
         #expect(again?.description.contains("already holds a training run") == true)
-        let foreign = #expect(throws: TrainingError.self) {
+        let foreign = #expect(throws: TrainingRunError.self) {
             try loop(directory.path, epochs: 2, model: PixelLogisticModel(bands: 2, classes: 2), architecture: "logistic 3->2").run(resume: true)
         }
         #expect(foreign?.description == "\(directory.path)/checkpoints/last.ckpt: the checkpoint is of another architecture (logistic 2->2) than the training file's (logistic 3->2)")
         let empty = try TemporaryDirectory()
-        let nothing = #expect(throws: TrainingError.self) {
+        let nothing = #expect(throws: TrainingRunError.self) {
             try loop(empty.path, epochs: 1, model: PixelLogisticModel(bands: 2, classes: 2)).run(resume: true)
         }
         #expect(nothing?.code == .badCheckpoint)

@@ -46,12 +46,12 @@ import Testing
         // Polygons whose class column holds a name outside the catalogue.
         let vector = try VectorDataset.open(directory.file("t_truth.gpkg"), update: true)
         try vector.executeSQL("UPDATE truth SET class_name = 'lake' WHERE class_id = 8")
-        let error = #expect(throws: TrainingError.self) {
+        let error = #expect(throws: TrainingRunError.self) {
             try TruthLoader.polygons(path: directory.file("t_truth.gpkg"), layer: nil, classColumn: "class_name", grid: grid,
                                      classes: ["road"], catalogue: Self.catalogue, origin: "scenes.training[0] (t.yaml:5)")
         }
         #expect(error?.description == "scenes.training[0] (t.yaml:5): the truth polygons '\(directory.file("t_truth.gpkg"))' have class_name 'lake', not a class of the catalogue")
-        let column = #expect(throws: TrainingError.self) {
+        let column = #expect(throws: TrainingRunError.self) {
             try TruthLoader.polygons(path: directory.file("t_truth.gpkg"), layer: nil, classColumn: "label", grid: grid,
                                      classes: ["road"], catalogue: Self.catalogue, origin: "o")
         }
@@ -59,11 +59,11 @@ import Testing
         // A mask of the wrong size, and a missing one.
         let small = try Dataset.create(directory.file("small.tif"), width: 64, height: 64, bandCount: 1, pixelType: .uint8)
         try small.flush()
-        let size = #expect(throws: TrainingError.self) {
+        let size = #expect(throws: TrainingRunError.self) {
             try TruthLoader.mask(path: directory.file("small.tif"), grid: grid, classes: ["road"], catalogue: Self.catalogue, origin: "o")
         }
         #expect(size?.description.contains("is 64 x 64 px but the scene's reference grid is 128 x 128") == true, "\(String(describing: size))")
-        let missing = #expect(throws: TrainingError.self) {
+        let missing = #expect(throws: TrainingRunError.self) {
             try TruthLoader.mask(path: directory.file("none.tif"), grid: grid, classes: ["road"], catalogue: Self.catalogue, origin: "o")
         }
         #expect(missing?.description.hasPrefix("o: cannot open the truth mask") == true, "\(String(describing: missing))")

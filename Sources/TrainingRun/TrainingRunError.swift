@@ -1,5 +1,5 @@
 /// A problem with a training run's inputs or state, with the file or setting it is about. One line.
-public struct TrainingError: Error, CustomStringConvertible, Sendable {
+public struct TrainingRunError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
         public var description: String { name }
