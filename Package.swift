@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "Inference", dependencies: ["Kernels"]),
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
+        // Native training: layers with forward/backward, the U-Net, Jaccard-BCE loss, Adam, checkpoints, ONNX export.
+        .target(name: "Training", dependencies: ["Kernels", "ONNX"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
         // Running a training: labelled scenes in memory, class-balanced D4 patches, validation by pooled
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsAVX512", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNX", "Kernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ONNX", "Inference", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Inference", "Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
