@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
         // Running a training: labelled scenes in memory, class-balanced D4 patches, validation by pooled
         // Jaccard, checkpoints and resume, metrics CSV and TensorBoard event files.
-        .target(name: "TrainingRun", dependencies: ["Scene", "Raster"]),
+        .target(name: "TrainingRun", dependencies: ["Training", "Scene", "Raster"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
         .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "Training", "TrainingRun", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -38,3 +38,12 @@ extension TrainingSpec {
         return try TrainingSpec(reading: reader, baseDirectory: baseDirectory, knownClasses: knownClasses)
     }
 }
+
+extension LabelledSceneSpec {
+    /// The truth file: `{id}` replaced by `sceneID`, a relative path joined to the scene folder.
+    public func resolvedTruthPath(sceneID: String?) -> String {
+        var path = truth.path
+        if let sceneID { path = path.split(separator: PipelineSpec.sceneIDPlaceholder, omittingEmptySubsequences: false).joined(separator: sceneID) }
+        return PathResolution.resolve(path, against: folder)
+    }
+}
