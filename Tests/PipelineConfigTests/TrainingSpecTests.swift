@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PipelineConfig
@@ -128,5 +129,17 @@ import Testing
         #expect(emptyTraining?.message == "needs at least one scene folder", "\(String(describing: emptyTraining))")
         let future = error(Self.minimal.replacingOccurrences(of: "version: 1", with: "version: 2"))
         #expect(future?.code == .unsupportedVersion)
+    }
+}
+
+/// The shipped training files parse.
+@Suite struct ShippedTrainingFileTests {
+    @Test func defaultModelParses() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = repository.appendingPathComponent("config/training/default-model.yaml").path
+        let spec = try TrainingSpec.load(path: path, knownClasses: TrainingSpecTests.dstl)
+        #expect(spec.classes == TrainingSpecTests.dstl)
+        #expect(spec.training.count == 3 && spec.validation.count == 1)
+        #expect(spec.pipeline == repository.appendingPathComponent("pipelines/demo.yaml").path)
     }
 }
