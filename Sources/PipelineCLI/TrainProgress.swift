@@ -29,8 +29,8 @@ final class TrainProgress {
             }
         case .epoch(let e):
             let perClass = zip(classNames, e.jaccard.perClass).compactMap { name, value in value.map { String(format: "%@ %.3f", name, $0) } }
-            line(String(format: "train: epoch %d done in %.0f s: loss %.4f, lr %.3g, mean validation Jaccard %.4f%@ (%@)", e.epoch, e.seconds,
-                        e.loss, e.learningRate, e.jaccard.mean, e.isBest ? ", best so far" : "", perClass.joined(separator: ", ")))
+            line(String(format: "train: epoch %d done in %.1f s (validation %.1f s): loss %.4f, lr %.3g, mean validation Jaccard %.4f%@ (%@)", e.epoch, e.seconds,
+                        e.validationSeconds, e.loss, e.learningRate, e.jaccard.mean, e.isBest ? ", best so far" : "", perClass.joined(separator: ", ")))
         case .stoppedEarly(let epoch, let best):
             line("train: stopping early after epoch \(epoch): no better validation Jaccard since epoch \(best)")
         }

@@ -28,7 +28,9 @@ public final class TrainingLoop {
         public var loss: Double
         public var jaccard: PooledJaccard
         public var isBest: Bool
+        /// The whole epoch, and the validation pass within it.
         public var seconds: Double
+        public var validationSeconds: Double
     }
 
     public struct Summary: Sendable {
@@ -121,7 +123,9 @@ public final class TrainingLoop {
                                       loss: Double(loss), lastJaccard: lastJaccard,
                                       secondsLeft: perStep * Double(plan.totalSteps - state.globalStep))))
             }
+            let validationStart = Date()
             let jaccard = try validate()
+            let validationSeconds = Date().timeIntervalSince(validationStart)
             lastJaccard = jaccard.mean
             state.epochsDone = epoch + 1
             let isBest = state.bestScore.map { jaccard.mean > $0 } ?? true
@@ -147,7 +151,7 @@ public final class TrainingLoop {
             // Last, so a run killed before this line redoes the whole epoch on resume.
             try RunCheckpoint.write(state, model: bytes, to: folder.lastCheckpoint)
             report(.epoch(EpochResult(epoch: epoch + 1, globalStep: state.globalStep, learningRate: rate, loss: loss, jaccard: jaccard,
-                                      isBest: isBest, seconds: seconds)))
+                                      isBest: isBest, seconds: seconds, validationSeconds: validationSeconds)))
             if state.stoppedEarly { report(.stoppedEarly(epoch: epoch + 1, bestEpoch: state.bestEpoch ?? epoch + 1)) }
         }
         if FileManager.default.fileExists(atPath: folder.bestCheckpoint) {
