@@ -58,7 +58,7 @@ struct TrainingSetup {
                 let labelled = try LabelledScene(name: origin, stack: stack, normalization: normalization, truth: truth, classCount: spec.classes.count)
                 loaded[list].append(labelled)
                 if names.isEmpty {
-                    names = stack.bandNames.map { name in id.map { name.replacingOccurrences(of: $0, with: PipelineSpec.sceneIDPlaceholder) } ?? name }
+                    names = try Self.bandNames(stack.bandNames, pipeline: pipeline, folder: scene.folder, id: id)
                 } else if stack.bandCount != names.count {
                     throw ValidationFailure(message: "\(origin): the scene stacks \(stack.bandCount) bands, the first one \(names.count)")
                 }
@@ -74,6 +74,20 @@ struct TrainingSetup {
         architecture = UNetArchitecture(inputBands: names.count, classes: spec.classes.count, depth: a.depth, baseFilters: a.baseFilters,
                                         batchNorm: a.batchNorm, dropout: a.dropout,
                                         initialization: a.initialization == .heUniform ? .heUniform : .glorotUniform)
+    }
+
+    /// "synth_101_M.tif:coastal" -> "{id}_M.tif:coastal": each band's file named as the pipeline
+    /// writes it, so the model's `input_bands` describe any scene the pipeline reads.
+    static func bandNames(_ names: [String], pipeline: PipelineSpec, folder: String, id: String?) throws -> [String] {
+        let resolved = try pipeline.resolvedSourcePaths(sceneDirectory: folder, sceneID: id)
+        var written: [String: String] = [:]
+        for (path, source) in zip(resolved, pipeline.scene.sources) {
+            written[String(path.split(separator: "/").last ?? "")] = String(source.path.split(separator: "/").last ?? "")
+        }
+        return names.map { name in
+            guard let colon = name.firstIndex(of: ":"), let file = written[String(name[..<colon])] else { return name }
+            return file + name[colon...]
+        }
     }
 
     var plan: TrainingPlan {

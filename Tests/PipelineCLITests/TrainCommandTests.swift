@@ -76,6 +76,19 @@ import Testing
         let read = try python([Self.eventReader, out + "/tensorboard/" + events[0]])
         #expect(read.status == 0 && read.output.split(separator: "\n").count == 3 && read.output.contains("val/mean_jaccard"), "\(read.output)")
 
+        // The model's metadata: classes, bands named as the pipeline writes them, the pipeline's
+        // normalization (scale 0.00048852, offset 0) as mean 0 and std 1 / 0.00048852.
+        let metadata = try python(["-c", """
+            import json, onnx, sys
+            props = {p.key: p.value for p in onnx.load(sys.argv[1]).metadata_props}
+            bands = json.loads(props['input_bands'])
+            print(json.dumps([json.loads(props['class_names']), bands[0], bands[4], len(bands), json.loads(props['normalization_mean'])[0],
+                              round(json.loads(props['normalization_std'])[19], 3), props['tile_size']]))
+            """, out + "/model.onnx"])
+        #expect(metadata.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                == #"[["buildings", "road", "trees", "crops"], "{id}.tif:Red", "{id}_M.tif:Coastal", 20, 0, 2046.999, "256"]"#,
+                "\(metadata.output)")
+
         // The model in `pipeline infer`: a 20-band raw chip (ENVI, written by numpy) of 32 x 32.
         let chip = fixture.directory.file("chip.bil")
         let write = try python(["-c", """
@@ -125,6 +138,33 @@ import Testing
                 .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
         }
         #expect(try rows("whole") == rows("part"))
+    }
+
+    @Test func aRunKilledMidwayResumesToTheSameResult() throws {
+        let fixture = try Fixture()
+        let schedule = "{epochs: 4, steps_per_epoch: 12, decay: cosine}"
+        let whole = try fixture.config("whole.yaml", schedule: schedule, output: "whole")
+        #expect(try fixture.train([whole, "--threads", "1"]).status == 0)
+        let config = try fixture.config("killed.yaml", schedule: schedule, output: "killed")
+        let process = Process()
+        process.executableURL = PipelineBinary.url
+        process.arguments = ["train", config, "--threads", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Killed as soon as the first epoch's checkpoint is there (or when it ends by itself).
+        let checkpoint = fixture.directory.file("killed/checkpoints/last.ckpt")
+        while process.isRunning && !FileManager.default.fileExists(atPath: checkpoint) { usleep(5_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try fixture.train([config, "--threads", "1", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.errorOutput)")
+        #expect(resumed.output.contains("train: resuming after epoch"), "\(resumed.output)")
+        #expect(FileManager.default.contents(atPath: fixture.directory.file("whole/model.onnx"))
+                == FileManager.default.contents(atPath: fixture.directory.file("killed/model.onnx")))
+        #expect(FileManager.default.contents(atPath: fixture.directory.file("whole/checkpoints/last.ckpt"))
+                == FileManager.default.contents(atPath: checkpoint))
+        let rows = try String(contentsOfFile: fixture.directory.file("killed/metrics.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 5 && rows.map { $0.prefix(2) } == ["ep", "1,", "2,", "3,", "4,"], "one row per epoch: \(rows)")
     }
 
     /// Each bad input: exit status 1 and exactly one line on standard error containing `message`.
