@@ -85,10 +85,7 @@ final class Conv2D {
                       b: columns, ldb: plane, beta: 1, c: weightSum, ldc: k)
             if bias != nil {
                 for co in 0..<outputChannels {
-                    let row = gradient + co * plane
-                    var sum: Float = 0
-                    for i in 0..<plane { sum += row[i] }
-                    biasSum[co] += sum
+                    biasSum[co] += vectorSum(gradient + co * plane, count: plane)
                 }
             }
             guard let dx else { return }
