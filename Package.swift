@@ -54,6 +54,8 @@ let package = Package(
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
         // Native training: layers with forward/backward, the U-Net, Jaccard-BCE loss, Adam, checkpoints, ONNX export.
         .target(name: "Training", dependencies: ["Kernels", "ONNX"]),
+        // Training throughput on random data (ops/bench/training-vs-pytorch.sh).
+        .executableTarget(name: "TrainingBenchmark", dependencies: ["Training"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
         // Running a training: labelled scenes in memory, class-balanced D4 patches, validation by pooled

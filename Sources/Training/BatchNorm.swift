@@ -43,21 +43,11 @@ final class BatchNorm {
         let count = Double(batch * plane)
         parallelFor(channels, threads: threads) { c, _ in
             var sum = 0.0
-            for n in 0..<batch {
-                let row = x + (n * channels + c) * plane
-                var partial: Float = 0
-                for i in 0..<plane { partial += row[i] }
-                sum += Double(partial)
-            }
+            for n in 0..<batch { sum += Double(vectorSum(x + (n * channels + c) * plane, count: plane)) }
             let mu = sum / count
             var squares = 0.0
             let muF = Float(mu)
-            for n in 0..<batch {
-                let row = x + (n * channels + c) * plane
-                var partial: Float = 0
-                for i in 0..<plane { let d = row[i] - muF; partial += d * d }
-                squares += Double(partial)
-            }
+            for n in 0..<batch { squares += Double(vectorSquaredDeviations(x + (n * channels + c) * plane, count: plane, mean: muF)) }
             let variance = squares / count
             let inv = Float(1 / (variance + Double(BatchNorm.epsilon)).squareRoot())
             mean.pointer[c] = muF
@@ -102,13 +92,7 @@ final class BatchNorm {
             var sumG = 0.0, sumGX = 0.0
             for n in 0..<batch {
                 let offset = (n * channels + c) * plane
-                let g = dy + offset, xs = x + offset, ys = y + offset
-                var pg: Float = 0, pgx: Float = 0
-                for i in 0..<plane {
-                    let gi = relu && ys[i] <= 0 ? 0 : g[i]
-                    pg += gi
-                    pgx += gi * (xs[i] - mu)
-                }
+                let (pg, pgx) = maskedSums(dy + offset, x + offset, y + offset, into: dx + offset, count: plane, mean: mu, relu: relu)
                 sumG += Double(pg)
                 sumGX += Double(pgx)
             }
@@ -119,13 +103,36 @@ final class BatchNorm {
             let meanG = Float(sumG) / count, meanGXhat = sumGXhat / count
             for n in 0..<batch {
                 let offset = (n * channels + c) * plane
-                let g = dy + offset, xs = x + offset, ys = y + offset, out = dx + offset
-                for i in 0..<plane {
-                    let gi = relu && ys[i] <= 0 ? 0 : g[i]
-                    let xhat = (xs[i] - mu) * inv
-                    out[i] = k * (gi - meanG - xhat * meanGXhat)
-                }
+                // dx already holds the masked gradient (written by maskedSums).
+                let xs = x + offset, out = dx + offset
+                let c0 = k * (-meanG + mu * inv * meanGXhat), c1 = -k * inv * meanGXhat
+                for i in 0..<plane { out[i] = k * out[i] + c1 * xs[i] + c0 }
             }
         }
+    }
+
+    /// Writes g = dy masked by y > 0 (when `relu`) into `out` (which may be `dy`) and returns
+    /// (Σ g, Σ g · (x − mean)).
+    private func maskedSums(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                            count: Int, mean: Float, relu: Bool) -> (Float, Float) {
+        var sumG = Float8(), sumGX = Float8(), i = 0
+        let m = Float8(repeating: mean), zero = Float8()
+        while i + 8 <= count {
+            var g = load8(dy + i)
+            if relu { g.replace(with: zero, where: load8(y + i) .<= zero) }
+            store8(g, out + i)
+            sumG += g
+            sumGX += g * (load8(x + i) - m)
+            i += 8
+        }
+        var g0 = sumG.sum(), g1 = sumGX.sum()
+        while i < count {
+            let g = relu && y[i] <= 0 ? 0 : dy[i]
+            out[i] = g
+            g0 += g
+            g1 += g * (x[i] - mean)
+            i += 1
+        }
+        return (g0, g1)
     }
 }

@@ -6,15 +6,31 @@ import Kernels
 /// Forward: Y_n[Cout x HW] = W[Cout x K] · cols_n[K x HW], K = Cin·k·k.
 /// Backward: dW += dY_n · cols_nᵀ (cols rebuilt from the saved input rather than stored), then
 /// the column gradient Wᵀ · dY_n is written into the same scratch and folded back (col2im).
+///
+/// With Winograd (3x3 on large enough planes), the forward pass and the input gradient run on the
+/// Kernels' Winograd F(4x4, 3x3) convolution instead: the input gradient of a 3x3 pad-1
+/// convolution is itself one, of dY with the kernels flipped and Cin/Cout swapped. The weight
+/// gradient stays im2col + GEMM.
 final class Conv2D {
+    enum Algorithm: Sendable {
+        case gemm, winograd
+        /// Winograd when the batch has at least `winogradMinimumPixels` pixels per channel:
+        /// below that (a U-Net's deepest levels) the per-step weight transform costs more than it saves.
+        case automatic
+    }
+    static let winogradMinimumPixels = 4096
     let inputChannels: Int
     let outputChannels: Int
     let kernel: Int
     let weight: Parameter
     let bias: Parameter?
+    let algorithm: Algorithm
+    private let workspace = Workspace()
 
-    init(name: String, inputChannels: Int, outputChannels: Int, kernel: Int, bias: Bool) {
+    init(name: String, inputChannels: Int, outputChannels: Int, kernel: Int, bias: Bool, algorithm: Algorithm? = nil) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
+        precondition(kernel == 3 || algorithm == nil || algorithm == .gemm, "Winograd is for 3x3 convolutions")
+        self.algorithm = algorithm ?? (kernel == 3 ? .automatic : .gemm)
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernel = kernel
@@ -41,6 +57,11 @@ final class Conv2D {
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int,
                  scratch: Scratch, threads: Int) {
+        if usesWinograd(batch: batch, height: height, width: width) {
+            let kernels = Tensor(shape: TensorShape(n: outputChannels, c: inputChannels, h: 3, w: 3), storage: weight.value.array)
+            runWinograd(kernels, bias: bias?.value.array ?? [], x, y, channels: inputChannels, batch: batch, height: height, width: width, threads: threads)
+            return
+        }
         let plane = height * width, k = columnRows
         let w = UnsafePointer(weight.value.pointer)
         parallelFor(batch, threads: threads) { n, worker in
@@ -66,6 +87,7 @@ final class Conv2D {
                   batch: Int, height: Int, width: Int, scratch: Scratch, threads: Int) {
         let plane = height * width, k = columnRows
         let columnsFloats = kernel == 1 ? 0 : k * plane
+        let winograd = usesWinograd(batch: batch, height: height, width: width)
         let workers = max(1, min(threads, batch))
         for worker in 0..<workers {
             scratch.region(worker).advanced(by: columnsFloats).update(repeating: 0, count: outputChannels * k + outputChannels)
@@ -85,13 +107,10 @@ final class Conv2D {
                       b: columns, ldb: plane, beta: 1, c: weightSum, ldc: k)
             if bias != nil {
                 for co in 0..<outputChannels {
-                    let row = gradient + co * plane
-                    var sum: Float = 0
-                    for i in 0..<plane { sum += row[i] }
-                    biasSum[co] += sum
+                    biasSum[co] += vectorSum(gradient + co * plane, count: plane)
                 }
             }
-            guard let dx else { return }
+            guard let dx, !winograd else { return }
             let target = dx + n * inputChannels * plane
             if kernel == 1 {
                 // dX[Cin x HW] = Wᵀ · dY
@@ -111,6 +130,35 @@ final class Conv2D {
                 for co in 0..<outputChannels { bias.gradient.pointer[co] += weightSum[outputChannels * k + co] }
             }
         }
+        if winograd, let dx {
+            // dX = conv(dY, W'), W'[ci, co, ky, kx] = W[co, ci, 2 - ky, 2 - kx].
+            var flipped = [Float](repeating: 0, count: weight.value.count)
+            let w = weight.value.pointer
+            for co in 0..<outputChannels {
+                for ci in 0..<inputChannels {
+                    for tap in 0..<9 { flipped[(ci * outputChannels + co) * 9 + 8 - tap] = w[(co * inputChannels + ci) * 9 + tap] }
+                }
+            }
+            let kernels = Tensor(shape: TensorShape(n: inputChannels, c: outputChannels, h: 3, w: 3), storage: flipped)
+            runWinograd(kernels, bias: [], dy, dx, channels: outputChannels, batch: batch, height: height, width: width, threads: threads)
+        }
+    }
+
+    private func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
+        switch algorithm {
+        case .gemm: false
+        case .winograd: true
+        case .automatic: batch * height * width >= Conv2D.winogradMinimumPixels
+        }
+    }
+
+    private func runWinograd(_ kernels: Tensor, bias: [Float], _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                             channels: Int, batch: Int, height: Int, width: Int, threads: Int) {
+        let convolution = Convolution(weights: kernels, bias: bias, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+                                      algorithm: .winograd)
+        let shape = TensorShape(n: batch, c: channels, h: height, w: width)
+        workspace.reserve(floatsPerWorker: convolution.workspaceFloats(for: shape), workers: max(1, threads))
+        convolution.run(input: x, shape: shape, output: y, workspace: workspace, threads: threads)
     }
 }
 

@@ -15,12 +15,13 @@ final class ConvBlock {
 
     /// `name` is the PyTorch `nn.Sequential` prefix: conv at .0, batch norm at .1, the second conv
     /// at .3 (.2 without batch norm), its batch norm at .4.
-    init(name: String, inputChannels: Int, outputChannels: Int, batchNorm: Bool) {
+    init(name: String, inputChannels: Int, outputChannels: Int, batchNorm: Bool, algorithm: Conv2D.Algorithm) {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
-        conv1 = Conv2D(name: name + ".0", inputChannels: inputChannels, outputChannels: outputChannels, kernel: 3, bias: !batchNorm)
+        conv1 = Conv2D(name: name + ".0", inputChannels: inputChannels, outputChannels: outputChannels, kernel: 3, bias: !batchNorm,
+                       algorithm: algorithm)
         conv2 = Conv2D(name: name + (batchNorm ? ".3" : ".2"), inputChannels: outputChannels, outputChannels: outputChannels,
-                       kernel: 3, bias: !batchNorm)
+                       kernel: 3, bias: !batchNorm, algorithm: algorithm)
         norm1 = batchNorm ? BatchNorm(name: name + ".1", channels: outputChannels) : nil
         norm2 = batchNorm ? BatchNorm(name: name + ".4", channels: outputChannels) : nil
     }

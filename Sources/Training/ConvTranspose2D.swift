@@ -69,7 +69,6 @@ final class ConvTranspose2D {
             // Gather dy into G[(co·4 + ky·2 + kx) x HW], the layout of T in the forward pass.
             for co in 0..<outputChannels {
                 let from = source + co * 4 * plane
-                var sum: Float = 0
                 for ky in 0..<2 {
                     let even = g + (co * 4 + ky * 2) * plane, odd = even + plane
                     for i in 0..<height {
@@ -78,11 +77,10 @@ final class ConvTranspose2D {
                         for j in 0..<width {
                             e[j] = line[2 * j]
                             o[j] = line[2 * j + 1]
-                            sum += line[2 * j] + line[2 * j + 1]
                         }
                     }
                 }
-                biasSum[co] += sum
+                biasSum[co] += vectorSum(from, count: 4 * plane)
             }
             let image = x + n * inputChannels * plane
             // dW[Cin x Cout·4] += X[Cin x HW] · Gᵀ ; dX[Cin x HW] = W · G

@@ -27,21 +27,27 @@ public final class UNetModel {
     let scratch = Scratch()
 
     /// Builds the network and draws its weights from `seed` (one generator, parameters in order).
-    public init(architecture: UNetArchitecture, seed: UInt64) throws {
+    public convenience init(architecture: UNetArchitecture, seed: UInt64) throws {
+        try self.init(architecture: architecture, seed: seed, convolutions: .automatic)
+    }
+
+    /// `convolutions` forces how 3x3 convolutions run (tests compare GEMM and Winograd).
+    init(architecture: UNetArchitecture, seed: UInt64, convolutions: Conv2D.Algorithm) throws {
         try architecture.validate()
         self.architecture = architecture
         let w = architecture.widths, depth = architecture.depth, bn = architecture.batchNorm
         encoders = (0..<depth).map {
-            ConvBlock(name: "down.\($0)", inputChannels: $0 == 0 ? architecture.inputBands : w[$0 - 1], outputChannels: w[$0], batchNorm: bn)
+            ConvBlock(name: "down.\($0)", inputChannels: $0 == 0 ? architecture.inputBands : w[$0 - 1], outputChannels: w[$0], batchNorm: bn,
+                      algorithm: convolutions)
         }
-        middle = ConvBlock(name: "mid", inputChannels: w[depth - 1], outputChannels: w[depth], batchNorm: bn)
+        middle = ConvBlock(name: "mid", inputChannels: w[depth - 1], outputChannels: w[depth], batchNorm: bn, algorithm: convolutions)
         ups = (0..<depth).map { j in
             let level = depth - 1 - j
             return ConvTranspose2D(name: "up.\(j)", inputChannels: w[level + 1], outputChannels: w[level])
         }
         decoders = (0..<depth).map { j in
             let level = depth - 1 - j
-            return ConvBlock(name: "dec.\(j)", inputChannels: 2 * w[level], outputChannels: w[level], batchNorm: bn)
+            return ConvBlock(name: "dec.\(j)", inputChannels: 2 * w[level], outputChannels: w[level], batchNorm: bn, algorithm: convolutions)
         }
         head = Conv2D(name: "head", inputChannels: w[0], outputChannels: architecture.classes, kernel: 1, bias: true)
         parameters = encoders.flatMap(\.parameters) + middle.parameters + ups.flatMap(\.parameters)

@@ -7,13 +7,13 @@ import Testing
 @Suite struct GradientCheckTests {
     static let tolerance = 2e-4
 
-    @Test(arguments: [(3, 1), (3, 2), (1, 1), (1, 2)])
-    func convolution(kernel: Int, threads: Int) {
+    @Test(arguments: [(3, 1, Conv2D.Algorithm.gemm), (3, 2, .gemm), (3, 1, .winograd), (3, 2, .winograd), (1, 1, .gemm), (1, 2, .gemm)])
+    func convolution(kernel: Int, threads: Int, algorithm: Conv2D.Algorithm) {
         let (n, cin, cout, h, w) = (2, 3, 4, 5, 6)
         var random = TestRandom(UInt64(kernel * 10 + threads))
         let x = random.floats(n * cin * h * w), g = random.floats(n * cout * h * w)
         let weights = random.floats(cout * cin * kernel * kernel), bias = random.floats(cout)
-        let conv = Conv2D(name: "c", inputChannels: cin, outputChannels: cout, kernel: kernel, bias: true)
+        let conv = Conv2D(name: "c", inputChannels: cin, outputChannels: cout, kernel: kernel, bias: true, algorithm: algorithm)
         conv.weight.value.copy(from: weights)
         conv.bias!.value.copy(from: bias)
         let scratch = Scratch()

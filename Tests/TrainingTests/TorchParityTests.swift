@@ -31,8 +31,8 @@ import Testing
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
-    static func trainer(_ fixture: Fixture, threads: Int) throws -> Trainer {
-        let model = try UNetModel(architecture: fixture.architecture, seed: 99)
+    static func trainer(_ fixture: Fixture, threads: Int, convolutions: Conv2D.Algorithm = .automatic) throws -> Trainer {
+        let model = try UNetModel(architecture: fixture.architecture, seed: 99, convolutions: convolutions)
         let names = Set(model.stateTensors.map(\.name))
         #expect(names == Set(fixture.initial.keys), "parameter names differ from PyTorch's")
         for (name, buffer) in model.stateTensors { buffer.copy(from: try #require(fixture.initial[name])) }
@@ -40,10 +40,12 @@ import Testing
                        optimizer: Adam(learningRate: fixture.learning_rate), threads: threads, seed: 1)
     }
 
-    @Test(arguments: ["bn_depth2", "plain_weighted"], [1, 2])
-    func matchesAutograd(_ name: String, threads: Int) throws {
+    @Test(arguments: ["bn_depth2", "plain_weighted"], [(1, Conv2D.Algorithm.gemm), (2, .gemm), (1, .winograd), (2, .winograd)])
+    func matchesAutograd(_ name: String, setup: (threads: Int, convolutions: Conv2D.Algorithm)) throws {
         let fixture = try Self.load(name)
-        let trainer = try Self.trainer(fixture, threads: threads)
+        let trainer = try Self.trainer(fixture, threads: setup.threads, convolutions: setup.convolutions)
+        // The fixtures are small: the automatic choice would be GEMM everywhere, so both are forced.
+        #expect(fixture.batch * fixture.size * fixture.size < Conv2D.winogradMinimumPixels)
         let loss = try trainer.computeGradients(inputs: fixture.input, targets: fixture.targets, batch: fixture.batch, size: fixture.size)
         #expect(abs(loss - fixture.loss) < 1e-5, "loss \(loss) vs PyTorch \(fixture.loss)")
         #expect(maxAbsDifference(trainer.lastProbabilities, fixture.probabilities) < 1e-5)
@@ -54,10 +56,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["bn_depth2", "plain_weighted"])
-    func adamStepsMatch(_ name: String) throws {
+    @Test(arguments: ["bn_depth2", "plain_weighted"], [Conv2D.Algorithm.gemm, .winograd])
+    func adamStepsMatch(_ name: String, convolutions: Conv2D.Algorithm) throws {
         let fixture = try Self.load(name)
-        let trainer = try Self.trainer(fixture, threads: 1)
+        let trainer = try Self.trainer(fixture, threads: 1, convolutions: convolutions)
         for (step, expectedLoss) in fixture.step_losses.enumerated() {
             let loss = try trainer.step(inputs: fixture.input, targets: fixture.targets, batch: fixture.batch, size: fixture.size)
             #expect(abs(loss - expectedLoss) < 1e-4, "step \(step): loss \(loss) vs PyTorch \(expectedLoss)")
