@@ -70,6 +70,10 @@ public final class TrainingLoop {
     public func run(resume: Bool, sessionEpochs: Int? = nil) throws -> Summary {
         var state: RunState
         if resume {
+            guard FileManager.default.fileExists(atPath: folder.lastCheckpoint) else {
+                throw TrainingRunError(code: .badCheckpoint, message: "nothing to resume: no checkpoints/last.ckpt (start without --resume)",
+                                       location: folder.path)
+            }
             let (saved, bytes) = try RunCheckpoint.read(from: folder.lastCheckpoint)
             guard saved.architecture == plan.architecture else {
                 throw TrainingRunError(
