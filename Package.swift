@@ -59,6 +59,10 @@ let package = Package(
         .target(name: "Inference", dependencies: ["Kernels"]),
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
+        // Native training: layers with forward/backward, the U-Net, Jaccard-BCE loss, Adam, checkpoints, ONNX export.
+        .target(name: "Training", dependencies: ["Kernels", "ONNX"]),
+        // Training throughput on random data (ops/bench/training-vs-pytorch.sh).
+        .executableTarget(name: "TrainingBenchmark", dependencies: ["Training"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
         .target(name: "PipelineConfig", dependencies: ["Yams"]),
         // Post-processing rules on stitched probabilities (thresholds, exclusions, minimum areas,
@@ -66,6 +70,9 @@ let package = Package(
         .target(name: "PostProcessing", dependencies: ["Scene", "Raster", "PipelineConfig"]),
         // After stitching, written once for every run and for `pipeline export`: rules, exports, the run report.
         .target(name: "Maps", dependencies: ["PostProcessing", "Exports", "Distributed", "PipelineConfig", "Scene", "Raster"]),
+        // Running a training: labelled scenes in memory, class-balanced D4 patches, validation by pooled
+        // Jaccard, checkpoints and resume, metrics CSV and TensorBoard event files.
+        .target(name: "TrainingRun", dependencies: ["Training", "Scene", "Raster"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
         .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
 
@@ -73,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Exports", "Evaluation", "Maps", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Exports", "Evaluation", "Maps", "Training", "TrainingRun", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,11 +96,13 @@ let package = Package(
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsAVX512", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNX", "Kernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ONNX", "Inference", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Inference", "Kernels"]),
         .testTarget(name: "SceneSynthesisTests", dependencies: ["SceneSynthesis", "Scene", "Raster", "TestSupport"]),
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Evaluation", "Scene", "SceneSynthesis", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
+        .testTarget(name: "TrainingRunTests", dependencies: ["TrainingRun", "Scene", "SceneSynthesis", "Raster", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         .testTarget(name: "PostProcessingTests", dependencies: ["PostProcessing", "PipelineConfig", "Scene", "Raster", "TestSupport"]),
         // Runs the built `pipeline` binary; `swift build` must have built it (ops/test.sh does).

@@ -46,9 +46,16 @@ public struct Normalization: Sendable, Hashable {
     /// both give the same bits.
     public func prepare(_ input: TileInput) -> TileInput {
         var output = input
-        let plane = input.size * input.size
-        output.values.withUnsafeMutableBufferPointer { values in
-            for band in 0..<input.bandCount {
+        apply(to: &output.values, bandCount: input.bandCount, plane: input.size * input.size)
+        return output
+    }
+
+    /// Normalizes band-sequential raw values in place (`bandCount` planes of `plane` values):
+    /// value * scale + offset, NaN -> 0. Training reads its scenes through this too, so a model
+    /// sees the same numbers in training and in inference.
+    public func apply(to values: inout [Float], bandCount: Int, plane: Int) {
+        values.withUnsafeMutableBufferPointer { values in
+            for band in 0..<bandCount {
                 let s = scale[scale.count == 1 ? 0 : band], o = offset[offset.count == 1 ? 0 : band]
                 for i in band * plane..<(band + 1) * plane {
                     let v = values[i]
@@ -56,6 +63,5 @@ public struct Normalization: Sendable, Hashable {
                 }
             }
         }
-        return output
     }
 }
