@@ -20,6 +20,13 @@ extension PipelineSpec {
     /// `modelNormalization`: the model's metadata (mean, std), for `normalization: {mode: model}`;
     /// `tiling`: the pipeline's tile size and overlap, completed for the model.
     func tilingOptions(stackBandCount: Int, modelNormalization: ModelMetadata.Normalization?, tiling chosen: TilingChoice) throws -> TilingOptions {
+        TilingOptions(tileSize: chosen.tileSize, overlap: chosen.overlap, padding: tiling.padding.scene,
+                      window: blending.window.scene, normalization: try normalization(modelNormalization: modelNormalization))
+    }
+
+    /// The stack's normalization: the pipeline's, or the model's metadata with `mode: model`.
+    /// Training and inference both take it from here, so a model sees bands as it was trained.
+    func normalization(modelNormalization: ModelMetadata.Normalization?) throws -> Scene.Normalization {
         let normalization: Scene.Normalization
         switch self.normalization {
         case .passThrough:
@@ -33,8 +40,7 @@ extension PipelineSpec {
             // (value - mean) / std == value * (1 / std) + (-mean / std)
             normalization = Scene.Normalization(scale: model.std.map { 1 / $0 }, offset: zip(model.mean, model.std).map { -$0 / $1 })
         }
-        return TilingOptions(tileSize: chosen.tileSize, overlap: chosen.overlap, padding: tiling.padding.scene,
-                             window: blending.window.scene, normalization: normalization)
+        return normalization
     }
 
     func identityModel(stackBandCount: Int) throws -> Scene.IdentityModel {

@@ -40,7 +40,7 @@ struct TrainingSetup {
                 do {
                     stack = try SceneStack(sources: pipeline.sceneSources(sceneDirectory: scene.folder, sceneID: id), reference: pipeline.scene.reference)
                     try pipeline.validateStackedBandCount(stack.bandCount)
-                    normalization = try pipeline.tilingOptions(stackBandCount: stack.bandCount, modelNormalization: nil).normalization
+                    normalization = try pipeline.normalization(modelNormalization: nil)
                     try normalization.check(bandCount: stack.bandCount)
                 } catch {
                     throw ValidationFailure(message: "\(origin): \(error)")
@@ -119,7 +119,10 @@ struct TrainingSetup {
             std = scale.map { 1 / $0 }
             mean = zip(offset, scale).map { -$0 / $1 }
         }
-        let tile = pipeline.tiling.tileSize % architecture.sizeMultiple == 0 ? pipeline.tiling.tileSize : spec.patches.size
+        // The tile size inference starts from (automatic tiling widens it to the receptive field
+        // when memory allows): the pipeline's when it sets one the model takes, else 256.
+        let preferred = pipeline.tiling.tileSize ?? PipelineSpec.Defaults.tileSize
+        let tile = preferred % architecture.sizeMultiple == 0 ? preferred : spec.patches.size
         return ONNXModelMetadata(classNames: spec.classes, inputBands: bandNames, normalizationMean: mean, normalizationStd: std, tileSize: tile)
     }
 }

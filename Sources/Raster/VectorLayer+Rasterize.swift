@@ -1,12 +1,6 @@
 import CGDAL
 
 extension VectorLayer {
-    /// The layer's attribute field names, in order.
-    public var fieldNames: [String] {
-        let definition = OGR_L_GetLayerDefn(handle)
-        return (0..<OGR_FD_GetFieldCount(definition)).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) }
-    }
-
     /// The distinct values of attribute `field` over all features, as text, sorted.
     public func distinctValues(of field: String) throws -> [String] {
         guard fieldNames.contains(field) else {
@@ -30,21 +24,10 @@ extension VectorLayer {
     /// Features in another CRS are reprojected onto the grid's by GDAL.
     public func rasterizeMasks(field: String, values: [String], grid: RasterGrid) throws -> [UInt8] {
         _ = try distinctValues(of: field)  // checks the field exists
-        let target = try Dataset.create("", width: grid.width, height: grid.height, bandCount: values.count, pixelType: .uint8, driver: "MEM")
-        if let crs = grid.crs { try target.setCRS(crs) }
-        try target.setGeoTransform(grid.geoTransform)
-        defer { OGR_L_SetAttributeFilter(handle, nil) }
-        for (index, value) in values.enumerated() {
-            let quotedField = quoted(field, by: "\"")
-            let quotedValue = quoted(value, by: "'")
-            try ogrChecked("OGR_L_SetAttributeFilter", path: dataset.path) { OGR_L_SetAttributeFilter(handle, "\(quotedField) = \(quotedValue)") }
-            var band = Int32(index + 1)
-            var layer: OGRLayerH? = handle
-            var burn = 1.0
-            try gdalChecked("GDALRasterizeLayers", path: dataset.path, code: .vectorFailed) {
-                GDALRasterizeLayers(target.handle, 1, &band, 1, &layer, nil, nil, &burn, nil, nil, nil)
-            }
+        let burns = values.enumerated().map { index, value in
+            Burn(band: index + 1, filter: "\(quoted(field, by: "\""))) = \(quoted(value, by: "'"))")
         }
+        let target = try Dataset.rasterize(self, onto: grid, path: "", bandCount: values.count, burns: burns, driver: "MEM")
         return try target.read(UInt8.self, window: PixelWindow(col: 0, row: 0, width: grid.width, height: grid.height))
     }
 }
