@@ -25,7 +25,7 @@ extension VectorLayer {
     public func rasterizeMasks(field: String, values: [String], grid: RasterGrid) throws -> [UInt8] {
         _ = try distinctValues(of: field)  // checks the field exists
         let burns = values.enumerated().map { index, value in
-            Burn(band: index + 1, filter: "\(quoted(field, by: "\""))) = \(quoted(value, by: "'"))")
+            Burn(band: index + 1, filter: "\(quoted(field, by: "\"")) = \(quoted(value, by: "'"))")
         }
         let target = try Dataset.rasterize(self, onto: grid, path: "", bandCount: values.count, burns: burns, driver: "MEM")
         return try target.read(UInt8.self, window: PixelWindow(col: 0, row: 0, width: grid.width, height: grid.height))

@@ -29,7 +29,15 @@ import Testing
     @Test func demoPipeline() throws {
         let path = Self.pipelinesDirectory + "/demo.yaml"
         let spec = try PipelineSpec.load(path: path)
-        #expect(spec == Self.sharedSettings(name: "demo", scene: SceneSpec(id: "demo", sources: Self.worldView3Sources)))
+        let config = URL(fileURLWithPath: Self.pipelinesDirectory).deletingLastPathComponent().appendingPathComponent("config").path
+        var expected = Self.sharedSettings(name: "demo", scene: SceneSpec(id: "demo", sources: Self.worldView3Sources))
+        // The default model with D4, tiling left to it, the DSTL catalogue and 3rd-place rules.
+        expected.tiling = TilingSpec(tileSize: nil, overlap: nil, padding: .reflect)
+        expected.model = .onnx(ONNXModel(path: config + "/models/default-model.onnx", classes: nil, tta: .d4, merge: .mean))
+        expected.classes = config + "/classes/dstl.yaml"
+        expected.rules = config + "/postprocess/dstl-3rd.yaml"
+        expected.outputs = OutputsSpec(formats: [.probabilities, .classes, .masks, .polygons])
+        #expect(spec == expected)
         // RGB 3 + P 1 + M 8 + A 8: the 20-band stack the scale and identity bands must fit.
         try spec.validateStackedBandCount(20)
         #expect(
