@@ -27,7 +27,7 @@ public final class Trainer {
     /// `targets` NCHW 0/1 [batch, classes, size, size]; returns the batch's loss before the step.
     public func step(inputs: [Float], targets: [Float], batch: Int, size: Int) throws -> Float {
         let value = try computeGradients(inputs: inputs, targets: targets, batch: batch, size: size)
-        optimizer.update(model.parameters)
+        optimizer.update(model.parameters, threads: threads)
         return value
     }
 
@@ -44,7 +44,7 @@ public final class Trainer {
                 model.forward(x.baseAddress!, batch: batch, size: size, training: true, random: &random, threads: threads)
                 let value = loss.evaluate(logits: model.logits.pointer, targets: t.baseAddress!, probabilities: model.probabilities.pointer,
                                           gradient: model.logitsGradient.pointer, batch: batch, classes: architecture.classes,
-                                          plane: size * size)
+                                          plane: size * size, threads: threads)
                 model.backward(x.baseAddress!, batch: batch, size: size, threads: threads)
                 return value
             }
