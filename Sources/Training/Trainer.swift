@@ -37,6 +37,11 @@ public final class Trainer {
         try model.checkInput(count: inputs.count, batch: batch, size: size, channels: architecture.inputBands, what: "input")
         try model.checkInput(count: targets.count, batch: batch, size: size, channels: architecture.classes, what: "targets")
         try loss.check(classes: architecture.classes)
+        let bottom = size >> architecture.depth
+        if architecture.batchNorm && batch * bottom * bottom < 2 {
+            throw TrainingError(code: .invalidInput,
+                                message: "batch norm needs more than one value per channel: batch \(batch) of \(size)-pixel patches leaves 1 value at depth \(architecture.depth); use a larger batch or patch")
+        }
         model.prepare(batch: batch, size: size, threads: threads)
         if BLASThreads.count != 1 { BLASThreads.set(1) }
         return inputs.withUnsafeBufferPointer { x in
