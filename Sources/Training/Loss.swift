@@ -75,8 +75,10 @@ public struct JaccardBCELoss: Sendable {
                     let zi = z[base + i], ti = t[base + i]
                     let prob = Sigmoid.value(zi)
                     p[base + i] = prob
-                    // BCE = softplus(z) − t·z = max(z, 0) − t·z + log(1 + e^−|z|)
-                    pb += max(zi, 0) - ti * zi + log1p(exp(-abs(zi)))
+                    // BCE = softplus(z) − t·z = max(z, 0) − t·z + log(1 + e^−|z|), and
+                    // log(1 + e^−|z|) = −log(max(p, 1 − p)): one exp per value, and the log of a
+                    // number in [0.5, 1] is accurate.
+                    pb += max(zi, 0) - ti * zi - log(max(prob, 1 - prob))
                     pi += prob * ti
                     ps += prob + ti
                 }
