@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Adam as PyTorch's `torch.optim.Adam` defaults (no weight decay, no AMSGrad):
 ///
@@ -25,7 +26,9 @@ public final class Adam {
         step = 0
     }
 
-    func update(_ parameters: [Parameter]) {
+    /// One step over all parameters; tensors are spread over `threads` (each value's update is
+    /// independent, so results do not depend on the thread count).
+    func update(_ parameters: [Parameter], threads: Int = 1) {
         precondition(moments.count == parameters.count, "optimizer not attached to these parameters")
         step += 1
         let t = Double(step)
@@ -33,7 +36,8 @@ public final class Adam {
         let stepSize = Float(Double(learningRate) / correction1)
         let rootCorrection2 = Float(correction2.squareRoot())
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        for (parameter, moment) in zip(parameters, moments) {
+        parallelFor(parameters.count, threads: threads) { index, _ in
+            let parameter = parameters[index], moment = moments[index]
             let theta = parameter.value.pointer, g = parameter.gradient.pointer
             let m = moment.first.pointer, v = moment.second.pointer
             for i in 0..<parameter.value.count {

@@ -54,9 +54,9 @@ enum MaxPool2 {
 /// Channel concatenation [a, b] of two NCHW tensors with the same batch and plane.
 enum Concat {
     static func forward(_ a: UnsafePointer<Float>, channelsA: Int, _ b: UnsafePointer<Float>, channelsB: Int,
-                        into y: UnsafeMutablePointer<Float>, batch: Int, plane: Int) {
+                        into y: UnsafeMutablePointer<Float>, batch: Int, plane: Int, threads: Int = 1) {
         let total = channelsA + channelsB
-        for n in 0..<batch {
+        parallelFor(batch, threads: threads) { n, _ in
             (y + n * total * plane).update(from: a + n * channelsA * plane, count: channelsA * plane)
             (y + (n * total + channelsA) * plane).update(from: b + n * channelsB * plane, count: channelsB * plane)
         }
@@ -64,9 +64,9 @@ enum Concat {
 
     /// Splits the gradient of the concatenation back into its two parts.
     static func backward(_ dy: UnsafePointer<Float>, into da: UnsafeMutablePointer<Float>, channelsA: Int,
-                         _ db: UnsafeMutablePointer<Float>, channelsB: Int, batch: Int, plane: Int) {
+                         _ db: UnsafeMutablePointer<Float>, channelsB: Int, batch: Int, plane: Int, threads: Int = 1) {
         let total = channelsA + channelsB
-        for n in 0..<batch {
+        parallelFor(batch, threads: threads) { n, _ in
             (da + n * channelsA * plane).update(from: dy + n * total * plane, count: channelsA * plane)
             (db + n * channelsB * plane).update(from: dy + (n * total + channelsA) * plane, count: channelsB * plane)
         }

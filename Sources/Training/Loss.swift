@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// The DSTL 3rd-place loss, per class c over the whole batch:
 ///
@@ -57,12 +58,15 @@ public struct JaccardBCELoss: Sendable {
 
     /// The loss from logits `z`, and dL/dz written into `gradient` (may not alias `z`).
     /// `probabilities` receives sigmoid(z).
+    /// Classes are spread over `threads`; their losses are summed in class order.
     func evaluate(logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, probabilities p: UnsafeMutablePointer<Float>,
-                  gradient: UnsafeMutablePointer<Float>, batch: Int, classes: Int, plane: Int) -> Float {
+                  gradient: UnsafeMutablePointer<Float>, batch: Int, classes: Int, plane: Int, threads: Int = 1) -> Float {
         let count = batch * plane
-        var total = 0.0, weightSum = 0.0
+        var weightSum = 0.0
         for c in 0..<classes { weightSum += Double(classWeights?[c] ?? 1) }
-        for c in 0..<classes {
+        let perClass = UnsafeMutablePointer<Double>.allocate(capacity: classes)
+        defer { perClass.deallocate() }
+        parallelFor(classes, threads: threads) { c, _ in
             var bce = 0.0, intersection = 0.0, sums = 0.0
             for n in 0..<batch {
                 let base = (n * classes + c) * plane
@@ -71,8 +75,10 @@ public struct JaccardBCELoss: Sendable {
                     let zi = z[base + i], ti = t[base + i]
                     let prob = Sigmoid.value(zi)
                     p[base + i] = prob
-                    // BCE = softplus(z) − t·z = max(z, 0) − t·z + log(1 + e^−|z|)
-                    pb += max(zi, 0) - ti * zi + log1p(exp(-abs(zi)))
+                    // BCE = softplus(z) − t·z = max(z, 0) − t·z + log(1 + e^−|z|), and
+                    // log(1 + e^−|z|) = −log(max(p, 1 − p)): one exp per value, and the log of a
+                    // number in [0.5, 1] is accurate.
+                    pb += max(zi, 0) - ti * zi - log(max(prob, 1 - prob))
                     pi += prob * ti
                     ps += prob + ti
                 }
@@ -82,7 +88,7 @@ public struct JaccardBCELoss: Sendable {
             }
             let e = Double(epsilon), union = sums - intersection
             let w = Double(classWeights?[c] ?? 1) / weightSum
-            total += w * (bce / Double(count) - log((intersection + e) / (union + e)))
+            perClass[c] = w * (bce / Double(count) - log((intersection + e) / (union + e)))
             // dL_c/dp = −t / (I + ε) + (1 − t) / (U + ε); through the sigmoid, times p(1 − p).
             // dBCE_c/dz = (p − t) / count.
             let a = Float(1 / (intersection + e)), b = Float(1 / (union + e))
@@ -96,6 +102,8 @@ public struct JaccardBCELoss: Sendable {
                 }
             }
         }
+        var total = 0.0
+        for c in 0..<classes { total += perClass[c] }
         return Float(total)
     }
 }

@@ -27,7 +27,7 @@ public final class Trainer {
     /// `targets` NCHW 0/1 [batch, classes, size, size]; returns the batch's loss before the step.
     public func step(inputs: [Float], targets: [Float], batch: Int, size: Int) throws -> Float {
         let value = try computeGradients(inputs: inputs, targets: targets, batch: batch, size: size)
-        optimizer.update(model.parameters)
+        optimizer.update(model.parameters, threads: threads)
         return value
     }
 
@@ -37,6 +37,11 @@ public final class Trainer {
         try model.checkInput(count: inputs.count, batch: batch, size: size, channels: architecture.inputBands, what: "input")
         try model.checkInput(count: targets.count, batch: batch, size: size, channels: architecture.classes, what: "targets")
         try loss.check(classes: architecture.classes)
+        let bottom = size >> architecture.depth
+        if architecture.batchNorm && batch * bottom * bottom < 2 {
+            throw TrainingError(code: .invalidInput,
+                                message: "batch norm needs more than one value per channel: batch \(batch) of \(size)-pixel patches leaves 1 value at depth \(architecture.depth); use a larger batch or patch")
+        }
         model.prepare(batch: batch, size: size, threads: threads)
         if BLASThreads.count != 1 { BLASThreads.set(1) }
         return inputs.withUnsafeBufferPointer { x in
@@ -44,7 +49,7 @@ public final class Trainer {
                 model.forward(x.baseAddress!, batch: batch, size: size, training: true, random: &random, threads: threads)
                 let value = loss.evaluate(logits: model.logits.pointer, targets: t.baseAddress!, probabilities: model.probabilities.pointer,
                                           gradient: model.logitsGradient.pointer, batch: batch, classes: architecture.classes,
-                                          plane: size * size)
+                                          plane: size * size, threads: threads)
                 model.backward(x.baseAddress!, batch: batch, size: size, threads: threads)
                 return value
             }

@@ -153,7 +153,7 @@ public final class UNetModel {
             let level = depth - 1 - j, side = size >> level
             up.forward(input, upOutput[j].pointer, batch: batch, height: side / 2, width: side / 2, scratch: scratch, threads: threads)
             Concat.forward(encoders[level].output.pointer, channelsA: w[level], upOutput[j].pointer, channelsB: w[level],
-                           into: concatenated[j].pointer, batch: batch, plane: side * side)
+                           into: concatenated[j].pointer, batch: batch, plane: side * side, threads: threads)
             decoder.forward(concatenated[j].pointer, batch: batch, height: side, width: side, training: training, scratch: scratch, threads: threads)
             input = UnsafePointer(decoder.output.pointer)
         }
@@ -174,7 +174,7 @@ public final class UNetModel {
             decoder.backward(input: concatenated[j].pointer, inputGradient: concatenatedGradient[j].pointer,
                              batch: batch, height: side, width: side, scratch: scratch, threads: threads)
             Concat.backward(concatenatedGradient[j].pointer, into: encoders[level].gradient.pointer, channelsA: w[level],
-                            upGradient[j].pointer, channelsB: w[level], batch: batch, plane: side * side)
+                            upGradient[j].pointer, channelsB: w[level], batch: batch, plane: side * side, threads: threads)
             let upInput: UnsafeMutablePointer<Float>, upInputGradient: UnsafeMutablePointer<Float>
             if j > 0 {
                 (upInput, upInputGradient) = (decoders[j - 1].output.pointer, decoders[j - 1].gradient.pointer)

@@ -105,6 +105,11 @@ import Testing
         #expect(throws: TrainingError.self) { try model.predict([Float](repeating: 0, count: 3 * 10 * 10), batch: 1, size: 10) }
         #expect(throws: TrainingError.self) { try model.predict([Float](repeating: 0, count: 5), batch: 1, size: 16) }
         let trainer = Trainer(model: model, loss: JaccardBCELoss(), optimizer: Adam(learningRate: 1e-3), threads: 1, seed: 1)
+        // Batch norm over a single value per channel (batch 1, 4-pixel patch at depth 2) is degenerate.
+        let degenerate = try #require(throws: TrainingError.self) {
+            try trainer.step(inputs: [Float](repeating: 0, count: 3 * 16), targets: [Float](repeating: 0, count: 2 * 16), batch: 1, size: 4)
+        }
+        #expect(degenerate.message.contains("batch norm needs more than one value"))
         #expect(throws: TrainingError.self) {
             try trainer.step(inputs: [Float](repeating: 0, count: 3 * 256), targets: [Float](repeating: 0, count: 256), batch: 1, size: 16)
         }
