@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "ONNX", dependencies: ["Inference", "Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/onnx.proto", "Generated/regenerate.sh"]),
         // Native training: layers with forward/backward, the U-Net, Jaccard-BCE loss, Adam, checkpoints, ONNX export.
-        .target(name: "Training", dependencies: ["Kernels", "ONNX"]),
+        .target(name: "Training", dependencies: ["Kernels", "ONNX"], exclude: ["README.md"]),
         // Training throughput on random data (ops/bench/training-vs-pytorch.sh).
         .executableTarget(name: "TrainingBenchmark", dependencies: ["Training"]),
         // Pipeline definitions (YAML): schema, validation with file:line errors, version upgrades.
