@@ -41,6 +41,12 @@ public struct MapReport: Codable, Sendable {
     public var regionsRemoved: Int
     public var postProcessingSeconds: Double
     public var exports: ExportReport
+    /// The process's peak resident memory once the map stages are done (set by the caller; the
+    /// tile run's own peak is in the report's `run` section).
+    public var peakResidentMegabytes: Double?
+
+    /// Seconds of the rules and every export.
+    public var totalSeconds: Double { postProcessingSeconds + exports.seconds.values.reduce(0, +) }
 }
 
 /// Turns a run folder's stitched probabilities into a map: the rule set writes the decided masks

@@ -81,6 +81,10 @@ enum CoordinatorOptions {
         var report = PipelineRunReport(tiles: tiles, source: RunSource(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID))
         if let map = setup.map {
             report.maps = try MapMaker.make(runDirectory: directory, settings: map, bands: setup.bands) { Console.line("run: \($0)") }
+            report.maps?.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
+            Console.line(String(format: "run: map stages in %.1f s (%.1f%% of the tile run), peak RSS %.0f MB",
+                                report.maps?.totalSeconds ?? 0, 100 * (report.maps?.totalSeconds ?? 0) / max(tiles.run.timings.totalSeconds, 1e-9),
+                                ProcessStats.peakResidentMegabytes))
         }
         try report.write(runDirectory: directory)
         let path = PipelineRunReport.path(in: directory)
