@@ -103,29 +103,62 @@ import Testing
         }
     }
 
-    @Test func theSlurmScriptRunsASceneWithACoordinatorAndWorkersOnEveryNode() throws {
-        let fixture = try DistributedFixture()
-        // Stand-ins for Slurm's commands: every "node" is this host.
+    /// Stand-ins for Slurm's commands in `fixture`'s folder (every "node" is this host), and the
+    /// environment a job of `nodes` nodes sees.
+    private func fakeSlurm(_ fixture: DistributedFixture, nodes: Int) throws -> [String: String] {
         let bin = fixture.directory.file("slurm-bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         try "#!/bin/sh\n[ \"$1 $2\" = \"show hostnames\" ] && echo 127.0.0.1\n".write(toFile: "\(bin)/scontrol", atomically: true, encoding: .utf8)
         try """
             #!/usr/bin/env bash
-            # srun --nodes=N [--option=value ...] COMMAND...: runs COMMAND once per node.
+            # srun --nodes=N [--option=value ...] COMMAND...: runs COMMAND once per node and, as
+            # srun does, passes SIGTERM on to the tasks.
             nodes=1
             while [[ $1 == --* ]]; do [[ $1 == --nodes=* ]] && nodes=${1#--nodes=}; shift; done
             for ((i = 0; i < nodes; i++)); do "$@" --name "node$i" & done
-            wait
+            trap 'kill -TERM $(jobs -p) 2>/dev/null' TERM
+            while [[ -n $(jobs -pr) ]]; do wait; done
             """.write(toFile: "\(bin)/srun", atomically: true, encoding: .utf8)
         for tool in ["scontrol", "srun"] { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(bin)/\(tool)") }
-        let port = Int.random(in: 20000..<60000)
-        let environment = ["PATH": "\(bin):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-                           "SLURM_JOB_NODELIST": "node[0-1]", "SLURM_JOB_NUM_NODES": "2", "SLURM_CPUS_PER_TASK": "1",
-                           "PIPELINE": PipelineBinary.url.path, "PIPELINE_PORT": String(port)]
-        let job = try RunningProcess(["bash", ops("slurm/pipeline.sbatch"), fixture.pipeline, fixture.scene, fixture.directory.file("slurm")],
-                                     environment: environment, logsIn: fixture.directory, name: "slurm", executable: "/bin/bash")
+        return ["PATH": "\(bin):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                "SLURM_JOB_NODELIST": "node[0-\(nodes - 1)]", "SLURM_JOB_NUM_NODES": String(nodes), "SLURM_CPUS_PER_TASK": "1",
+                "PIPELINE": PipelineBinary.url.path, "PIPELINE_PORT": String(Int.random(in: 20000..<60000))]
+    }
+
+    /// Runs the script as sbatch would. Processes this test runner starts inherit its blocked
+    /// signals (SIGTERM among them), and bash cannot trap a blocked signal: python unblocks them
+    /// before it becomes bash (`pipeline` itself does not mind, its signal sources read them anyway).
+    private func submit(_ fixture: DistributedFixture, _ environment: [String: String], name: String) throws -> RunningProcess {
+        let unblocked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"
+        return try RunningProcess(["python3", "-c", unblocked, "bash", ops("slurm/pipeline.sbatch"), fixture.pipeline, fixture.scene,
+                                   fixture.directory.file("slurm")],
+                                  environment: environment, logsIn: fixture.directory, name: name, executable: "/usr/bin/python3")
+    }
+
+    @Test func theSlurmScriptRunsASceneWithACoordinatorAndWorkersOnEveryNode() throws {
+        let fixture = try DistributedFixture()
+        let job = try submit(fixture, try fakeSlurm(fixture, nodes: 2), name: "slurm")
         #expect(job.wait(seconds: 120) == 0, "\(job.output) \(job.errors)")
         #expect(try fixture.output("slurm") == fixture.reference)
         #expect(job.errors.contains("joined: node0") && job.errors.contains("joined: node1"), "\(job.errors)")
+    }
+
+    /// Slurm's SIGTERM before the time limit stops the job cleanly; submitting again resumes.
+    @Test func aSlurmJobStoppedBySIGTERMResumesWhenSubmittedAgain() throws {
+        let fixture = try DistributedFixture()
+        var environment = try fakeSlurm(fixture, nodes: 2)
+        environment["PIPELINE_FAULT_DELAY_MS"] = "100"
+        let first = try submit(fixture, environment, name: "slurm-first")
+        #expect(RunningProcess.waitUntil(seconds: 60) { fixture.committedTiles("slurm").count >= 10 }, "\(first.errors)")
+        first.signal(SIGTERM)
+        #expect(first.wait(seconds: 20) == 143, "\(first.errors)")
+        #expect(first.errors.contains("submit the same command again to resume"), "\(first.errors)")
+        let committed = fixture.committedTiles("slurm")
+
+        environment["PIPELINE_FAULT_DELAY_MS"] = "0"
+        let second = try submit(fixture, environment, name: "slurm-second")
+        #expect(second.wait(seconds: 120) == 0, "\(second.errors)")
+        #expect(try fixture.output("slurm") == fixture.reference)
+        #expect(try fixture.report("slurm")["tilesResumed"] as? Int ?? 0 >= committed.count)
     }
 }
