@@ -18,12 +18,15 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1]))]))",
                              "\(DeploymentTests.ops)/\(path)"]
-        let output = Pipe()
+        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
+        process.standardError = errors
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(path) does not parse as YAML")
+        // PyYAML is part of the test environment (CI has it); its absence says so here.
+        try #require(process.terminationStatus == 0, "\(path): \(problem)")
         return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     }
 

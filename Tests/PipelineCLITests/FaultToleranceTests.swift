@@ -102,8 +102,8 @@ import Testing
         // Alone at first, it is handed tiles 0 and 1; tile 0 never finishes (and 1 waits behind it),
         // but its main thread keeps heartbeating, so only the lease can catch it.
         let hung = try fixture.worker(endpoint, name: "hung", environment: ["PIPELINE_FAULT_HANG_TILE": "0"])
-        #expect(RunningProcess.waitUntil(seconds: 30) { coordinator.errors.contains("joined: hung") })
-        usleep(500_000)
+        #expect(RunningProcess.waitUntil(seconds: 30) { hung.errors.contains("loaded") })
+        usleep(1_000_000)
         let steady = try fixture.worker(endpoint, name: "steady", delayMilliseconds: 20)
         #expect(coordinator.wait(seconds: 120) == 0, "\(coordinator.errors)")
         #expect(try fixture.output("hung") == fixture.reference)

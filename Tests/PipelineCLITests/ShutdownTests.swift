@@ -46,10 +46,10 @@ import Testing
         let fixture = try DistributedFixture()
         let coordinator = try fixture.coordinator("handback")
         let endpoint = try #require(coordinator.listeningEndpoint())
-        // Credit 2: one tile running (1.5 s), one waiting behind it.
-        let slow = try fixture.worker(endpoint, name: "slow", delayMilliseconds: 1500)
-        #expect(RunningProcess.waitUntil(seconds: 30) { coordinator.errors.contains("joined: slow") })
-        usleep(500_000)
+        // Credit 2: one tile running (3 s), one waiting behind it.
+        let slow = try fixture.worker(endpoint, name: "slow", delayMilliseconds: 3000)
+        #expect(RunningProcess.waitUntil(seconds: 30) { slow.errors.contains("loaded") })
+        usleep(1_000_000)
         slow.signal(SIGTERM)
         #expect(slow.wait(seconds: 10) == 0, "\(slow.errors)")
         #expect(slow.errors.contains("stopping on SIGTERM"), "\(slow.errors)")
@@ -72,8 +72,8 @@ import Testing
         let endpoint = try #require(coordinator.listeningEndpoint())
         // Tile 0 (the first handed out) never finishes: the first SIGTERM waits for it in vain.
         let stuck = try fixture.worker(endpoint, name: "stuck", environment: ["PIPELINE_FAULT_HANG_TILE": "0"])
-        #expect(RunningProcess.waitUntil(seconds: 30) { coordinator.errors.contains("joined: stuck") })
-        usleep(500_000)
+        #expect(RunningProcess.waitUntil(seconds: 30) { stuck.errors.contains("loaded") })
+        usleep(1_000_000)
         stuck.signal(SIGTERM)
         #expect(RunningProcess.waitUntil(seconds: 10) { stuck.errors.contains("stopping on SIGTERM") }, "\(stuck.errors)")
         #expect(stuck.wait(seconds: 1.5) == nil, "a worker finishing its tile must not exit on the first signal")
