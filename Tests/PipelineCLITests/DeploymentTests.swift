@@ -171,6 +171,31 @@ import Testing
         #expect(!DeploymentTests.flagUses(in: "pipeline worker --conect x").allSatisfy { help["worker"]!.contains($0.flag + " ") })
     }
 
+    // MARK: systemd
+
+    /// `systemd-analyze verify` (where installed) on the units, with the built binary as the
+    /// command: no unknown key, section or bad value. (Instance 1 of the worker template.)
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "skipped: no systemd-analyze"))
+    func systemdAcceptsTheUnits() throws {
+        let directory = try TemporaryDirectory()
+        var units: [String] = []
+        for (file, name) in [("pipeline-coordinator.service", "pipeline-coordinator.service"), ("pipeline-worker@.service", "pipeline-worker@1.service")] {
+            let unit = try text("systemd/\(file)").replacingOccurrences(of: "/usr/local/bin/pipeline", with: PipelineBinary.url.path)
+            try unit.write(toFile: directory.file(name), atomically: true, encoding: .utf8)
+            units.append(directory.file(name))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = ["verify", "--man=no"] + units
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && said.isEmpty, "\(said)")
+    }
+
     // MARK: Container
 
     @Test func theContainerfileHasABuildAndARuntimeStageHoldingOnlyTheBinary() throws {
