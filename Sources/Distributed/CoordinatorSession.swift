@@ -50,6 +50,13 @@ final class CoordinatorSession {
     func execute() throws -> ExecutionSummary {
         let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: 256 << 20)
         while !isFinished {
+            if let reason = run.stop.reason {
+                // Stop dispatching; tiles in flight are not committed, so --resume redoes them.
+                // No BYE: workers elsewhere keep waiting and reconnect to the resumed coordinator.
+                summary.stopped = reason
+                log("stopping on \(reason): no more jobs; \(scheduler.outstandingCount) tile(s) queued or running are left for --resume")
+                break
+            }
             do {
                 if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
                     try handle(frames)
@@ -65,7 +72,9 @@ final class CoordinatorSession {
             dispatch()
             housekeeping()
         }
-        for worker in workersSeen { try? socket.send([worker.identity] + WireMessage.bye(reason: "run complete").frames(), dontWait: true) }
+        if summary.stopped == nil {
+            for worker in workersSeen { try? socket.send([worker.identity] + WireMessage.bye(reason: "run complete").frames(), dontWait: true) }
+        }
         summary.workersSeen = workersSeen.count
         summary.quarantinedTiles = scheduler.quarantined.keys.sorted().map { index in
             let tile = run.grid.tile(index: index)
@@ -106,8 +115,9 @@ final class CoordinatorSession {
                 record(failed)
             }
         case .bye(let reason) where known:
-            log("worker \(worker) left: \(reason)")
-            scheduler.remove(worker, reason: "worker left: \(reason)").forEach(record)
+            // A worker leaving hands its jobs back: they go first in the queue and count no failure.
+            let handedBack = scheduler.handBack(worker)
+            log("worker \(worker) left: \(reason)" + (handedBack.isEmpty ? "" : "; tile(s) \(handedBack.map(String.init).joined(separator: ", ")) handed back"))
         case .result(let result):
             // A worker we dropped (it went silent, e.g. stopped) finished late: its attempt was
             // given to someone else, so the result is refused by attempt id.

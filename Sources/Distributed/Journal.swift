@@ -130,6 +130,13 @@ final class Journal {
         }
     }
 
+    /// Forces the logs to disk (a run stopping early; tile files are whole by rename already).
+    func flush() throws {
+        for (handle, name) in [(stripsLog, "strips.log"), (committedLog, "committed.log")] {
+            try Journal.step(directory.appendingPathComponent(name), "flush the journal log") { try handle.synchronize() }
+        }
+    }
+
     /// The run finished: the journal is no longer needed.
     func remove() {
         try? stripsLog.close()

@@ -19,6 +19,8 @@ public struct ExecutionSummary: Sendable {
     public var quarantinedTiles: [SceneRunReport.QuarantinedTile] = []
     /// Seconds the model ran, summed over committed tiles (on whichever machine ran them).
     public var modelSeconds = 0.0
+    /// Set when the executor stopped early on the run's `stop` request, with its reason.
+    public var stopped: String?
 
     public init() {}
 }
@@ -40,6 +42,8 @@ public final class SceneRun {
     public var onProgress: (RunProgress) -> Void = { _ in }
     /// Workers connected, as the executor knows it (nil in process); shown with the progress.
     public var workersConnected: Int?
+    /// Set (from a signal handler) to stop handing out tiles; `run` then ends with `.interrupted`.
+    public var stop = StopRequest()
 
     /// Released before the COG is written (its row buffer is one of the largest allocations).
     private var feeder: TileFeeder?
@@ -131,6 +135,12 @@ public final class SceneRun {
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
         let execution = try executor.execute(self)
+        if let reason = execution.stopped {
+            // Committed tiles are in the journal (their files renamed into place before commit).
+            try journal.flush()
+            throw DistributedError(code: .interrupted, message: "stopped by \(reason): \(committed + resumed) of \(grid.count) tiles committed "
+                                   + "and journaled in \(journal.directory.path); run the same command with --resume to continue")
+        }
         try stitcher.finish()
         skippedWithoutData = feeder?.skippedWithoutData ?? skippedWithoutData
         feeder = nil
@@ -157,6 +167,8 @@ public final class SceneRun {
 /// Runs the model in this process, one tile after another (`--workers 0`).
 public struct InProcessExecutor: TileExecutor {
     public let model: TileModel
+    /// Sleep before each tile (the failure drills' `PIPELINE_FAULT_DELAY_MS`, to stop a run mid-way).
+    public var delayMilliseconds = 0
 
     public init(model: TileModel) { self.model = model }
 
@@ -166,7 +178,13 @@ public struct InProcessExecutor: TileExecutor {
         }
         var summary = ExecutionSummary()
         let clock = ContinuousClock()
-        while let input = try run.nextTile() {
+        while true {
+            if let reason = run.stop.reason {
+                summary.stopped = reason
+                break
+            }
+            guard let input = try run.nextTile() else { break }
+            if delayMilliseconds > 0 { usleep(UInt32(delayMilliseconds) * 1000) }
             let started = clock.now
             let output = try model.predict(run.package.normalization.prepare(input))
             summary.modelSeconds += (clock.now - started).seconds

@@ -116,6 +116,20 @@ final class Scheduler {
         }
     }
 
+    /// A worker said BYE: its running jobs go back to the front of the queue at once, as retries
+    /// that count no failed attempt (a worker stopping is not the tile's fault). Returns those tiles.
+    func handBack(_ worker: WorkerKey) -> [Int] {
+        guard let state = workers.removeValue(forKey: worker) else { return [] }
+        workerOrder.removeAll { $0 == worker }
+        let tiles = state.held.sorted { $0.tile < $1.tile }.compactMap { job -> Int? in
+            guard let lease = leases[job.tile], lease.worker == worker, lease.attempt == job.attempt else { return nil }
+            leases[job.tile] = nil
+            return job.tile
+        }
+        retries.insert(contentsOf: tiles, at: 0)
+        return tiles
+    }
+
     // MARK: Dispatch
 
     /// Hands queued tiles to workers with credit, one per worker in turn.

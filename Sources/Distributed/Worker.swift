@@ -22,6 +22,8 @@ public final class Worker {
         public var faults = FaultInjection.fromEnvironment()
         /// The CURVE key files, named when a handshake fails (nil: no CURVE, or keys not from files).
         public var curveKeyFiles: HandshakeDiagnosis.KeyFiles? = nil
+        /// Set (on SIGTERM/SIGINT) to leave cleanly: finish the running tile, hand the rest back, BYE.
+        public var stop = StopRequest()
 
         public init(endpoint: Endpoint, name: String, threads: Int) {
             self.endpoint = endpoint
@@ -37,6 +39,8 @@ public final class Worker {
     }
 
     public struct Summary: Sendable {
+        /// JOB messages received (retries of a tile count again): what this worker was asked to do.
+        public var jobsReceived = 0
         public var tilesDone = 0
         public var tilesFailed = 0
         public var reconnects = 0
@@ -59,15 +63,19 @@ public final class Worker {
 
 /// Test hooks for failure drills, read from the environment of worker processes:
 /// `PIPELINE_FAULT_CRASH_TILE=N` aborts the process when it receives tile N (a poison tile);
-/// `PIPELINE_FAULT_DELAY_MS=M` sleeps M ms before each tile (slow workers, for chaos tests).
+/// `PIPELINE_FAULT_DELAY_MS=M` sleeps M ms before each tile (slow workers, for chaos tests);
+/// `PIPELINE_FAULT_HANG_TILE=N` never finishes tile N while the worker keeps heartbeating (a hung
+/// model: only the job's lease catches it).
 public struct FaultInjection: Sendable {
     public var crashTile: Int?
     public var delayMilliseconds = 0
+    public var hangTile: Int?
 
     public static func fromEnvironment() -> FaultInjection {
         let environment = ProcessInfo.processInfo.environment
         return FaultInjection(crashTile: environment["PIPELINE_FAULT_CRASH_TILE"].flatMap { Int($0) },
-                              delayMilliseconds: environment["PIPELINE_FAULT_DELAY_MS"].flatMap { Int($0) } ?? 0)
+                              delayMilliseconds: environment["PIPELINE_FAULT_DELAY_MS"].flatMap { Int($0) } ?? 0,
+                              hangTile: environment["PIPELINE_FAULT_HANG_TILE"].flatMap { Int($0) })
     }
 }
 
@@ -75,10 +83,21 @@ public struct FaultInjection: Sendable {
 private final class ComputeQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [WireMessage] = []
+    private var pending = 0
+    private var draining = false
     let queue = DispatchQueue(label: "pipeline.worker.compute")
 
     func post(_ message: WireMessage) { lock.withLock { outcomes.append(message) } }
     func take() -> [WireMessage] { lock.withLock { defer { outcomes = [] }; return outcomes } }
+
+    /// Counts a job in; `start` (on the compute thread) says whether to run it, `finish` counts it out.
+    func added() { lock.withLock { pending += 1 } }
+    func start() -> Bool { lock.withLock { !draining } }
+    func finish() { lock.withLock { pending -= 1 } }
+    /// Jobs not started yet will not be: they are handed back with BYE.
+    func drain() { lock.withLock { draining = true } }
+    /// True when no job is running or waiting (outcomes may still be untaken).
+    var isIdle: Bool { lock.withLock { pending == 0 } }
 }
 
 /// The model and its package, handed to the compute thread. Only that thread runs the model.
@@ -109,6 +128,8 @@ private final class WorkerSession {
     /// `lastHeard`: last message from the coordinator (time 0 = start). `lastAttempt`: last
     /// (re)connection, which restarts the silence clock for reconnecting but not for giving up.
     private var lastHeard = 0.0, lastAttempt = 0.0, lastSent = 0.0
+    /// Why the worker is leaving (a stop request), once it started to.
+    private var leaving: String?
 
     init(worker: Worker, context: MessageContext) throws {
         self.worker = worker
@@ -162,6 +183,18 @@ private final class WorkerSession {
             }
             try checkHandshake()
             for outcome in compute.take() { try send(outcome) }
+            if leaving == nil, let reason = settings.stop.reason {
+                leaving = reason
+                compute.drain()
+                worker.hooks.log("stopping on \(reason): finishing the running tile, handing back the rest")
+            }
+            if let leaving, compute.isIdle {
+                for outcome in compute.take() { try send(outcome) }
+                try send(.bye(reason: "stopping on \(leaving)"))
+                // Linger a moment so the last result and the BYE leave before the socket closes.
+                try? socket.setLinger(.after(.seconds(2)))
+                break
+            }
             if now - lastSent >= settings.heartbeatSeconds { try send(.heartbeat) }
             if let limit = settings.giveUpSeconds, now - lastHeard > limit {
                 let silence = Int(now - lastHeard)
@@ -219,6 +252,7 @@ private final class WorkerSession {
             }
             try send(.ready(credit: worker.settings.credit))
         case .job(let job):
+            summary.jobsReceived += 1
             enqueue(job)
         case .reset:
             worker.hooks.log("the coordinator does not know this worker; saying hello again")
@@ -240,8 +274,12 @@ private final class WorkerSession {
             return
         }
         let faults = worker.settings.faults, compute = self.compute
+        compute.added()
         compute.queue.async {
+            defer { compute.finish() }
+            guard compute.start() else { return }
             if faults.crashTile == job.tileIndex { abort() }
+            if faults.hangTile == job.tileIndex { while true { sleep(3600) } }
             if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
             compute.post(WorkerSession.run(job, on: loaded))
         }

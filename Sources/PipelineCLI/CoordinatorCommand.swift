@@ -12,7 +12,9 @@ struct CoordinatorCommand: ParsableCommand {
         discussion: """
             Binds a ZeroMQ ROUTER socket; start workers anywhere with \
             `pipeline worker --connect tcp://THIS_HOST:PORT`. Workers may join and leave at any time; \
-            the coordinator exits when every tile is committed (non-zero if some were quarantined).
+            the coordinator exits when every tile is committed (non-zero if some were quarantined). \
+            On SIGTERM or SIGINT it stops dispatching, keeps its journal and exits with status 143 or \
+            130; the same command with --resume continues (workers reconnect by themselves).
             """
     )
 
@@ -38,6 +40,11 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let stop = ShutdownSignals.install(command: "coordinator")
+        // Keys first: a bad key file is one line at once, before the scene is opened.
+        var hooks = Coordinator.Hooks()
+        let context = try MessageContext()
+        try curve.apply(to: &hooks, context: context)
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
@@ -46,14 +53,12 @@ struct CoordinatorCommand: ParsableCommand {
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
-        var hooks = Coordinator.Hooks()
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
         hooks.log = { Console.error("coordinator: \($0)") }
-        let context = try MessageContext()
-        try curve.apply(to: &hooks, context: context)
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update
+        run.stop = stop
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
         try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
         Console.line("coordinator: " + CoordinatorOptions.outputsLine(outputDirectory, map: setup.map))

@@ -54,10 +54,17 @@ final class LocalWorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Stops every worker at once: SIGTERM (a worker then finishes its tile and says BYE), and
+    /// SIGKILL for any still running a second later (a run that is stopping needs no more results).
     func stop() {
         let all = lock.withLock { stopping = true; return processes }
         for process in all where process.isRunning { process.terminate() }
-        for process in all { process.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(1)
+        for process in all {
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
     }
 }
 

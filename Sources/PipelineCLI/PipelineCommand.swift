@@ -20,7 +20,8 @@ struct PipelineCommand: ParsableCommand {
             try command.run()
         } catch {
             Console.endStatus()  // an error ends a progress line in place, below it
-            let code = exitCode(for: error)
+            // A run stopped by a signal exits as shells expect of one (143 for SIGTERM, 130 for SIGINT).
+            let code = ShutdownSignals.received.map { ExitCode(128 + $0) } ?? exitCode(for: error)
             // Help and version requests, and errors a command has already reported.
             if code == .success || error is ExitCode { exit(withError: error) }
             Console.error("Error: \(oneLine(for: error, code: code))")

@@ -17,6 +17,10 @@ struct RunCommand: ParsableCommand {
             With --workers N (N >= 1) a coordinator sends the tiles over ZeroMQ to N local worker \
             processes; --workers 0 runs the model in this process. Outputs are byte-identical either \
             way. Every committed tile is journaled, so --resume continues an interrupted run.
+
+            On SIGTERM or SIGINT the run stops handing out tiles, stops its local workers, keeps its \
+            journal and exits with status 143 or 130, saying that --resume continues; a second \
+            signal exits at once.
             """
     )
 
@@ -40,6 +44,7 @@ struct RunCommand: ParsableCommand {
 
 
     func run() throws {
+        let stop = ShutdownSignals.install(command: "run")
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
@@ -49,9 +54,12 @@ struct RunCommand: ParsableCommand {
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update
+        run.stop = stop
         let report: SceneRunReport
         if workers == 0 {
-            report = try run.run(with: InProcessExecutor(model: setup.model))
+            var executor = InProcessExecutor(model: setup.model)
+            executor.delayMilliseconds = FaultInjection.fromEnvironment().delayMilliseconds
+            report = try run.run(with: executor)
         } else {
             let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
             let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)

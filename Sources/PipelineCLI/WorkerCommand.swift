@@ -7,7 +7,7 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Run tiles for a coordinator: needs only this binary and the coordinator's address.",
-        discussion: "The coordinator ships the model (checked by SHA-256) and the pixels; the worker exits when the coordinator says the run is over."
+        discussion: "The coordinator ships the model (checked by SHA-256) and the pixels; the worker exits when the coordinator says the run is over. On SIGTERM or SIGINT it finishes the tile it is running, hands the rest back and says BYE; a second signal exits at once."
     )
 
     @Option(help: "The coordinator's endpoint, e.g. tcp://host:5555.")
@@ -34,10 +34,11 @@ struct WorkerCommand: ParsableCommand {
                                        name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
                                        threads: threads)
         settings.giveUpSeconds = giveUp
+        settings.stop = ShutdownSignals.install(command: "worker \(settings.name)")
         var hooks = Worker.Hooks()
         hooks.log = { Console.error("worker \(settings.name): \($0)") }
         try curve.apply(to: &hooks, settings: &settings)
         let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks).run(context: MessageContext())
-        Console.error("worker \(settings.name): done, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
+        Console.error("worker \(settings.name): done, \(summary.jobsReceived) jobs received, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
     }
 }

@@ -43,6 +43,24 @@ import Testing
         #expect(s.outstandingCount == 0 && s.completed == [0])
     }
 
+    @Test func aLeavingWorkerHandsItsJobsBackFirstWithoutAFailure() {
+        let s = scheduler(tiles: 4)
+        s.join(a, now: 0); s.ready(a, credit: 2, now: 0)
+        #expect(s.assignments(now: 0).map(\.tile) == [0, 1])
+        #expect(s.result(from: a, tile: 0, attempt: 1, now: 1) == .accepted)
+        #expect(s.handBack(a) == [1])
+        #expect(s.workerCount == 0 && s.queuedCount == 3)
+        s.join(b, now: 2); s.ready(b, credit: 1, now: 2)
+        // Tile 1 goes first; a handed-back tile never moves towards quarantine.
+        #expect(s.assignments(now: 2) == [Scheduler.Assignment(worker: b, tile: 1, attempt: 2)])
+        for attempt in 2...4 {
+            if attempt > 2 { s.join(b, now: 3); s.ready(b, credit: 1, now: 3); _ = s.assignments(now: 3) }
+            #expect(s.handBack(b) == [1])
+        }
+        #expect(s.quarantined.isEmpty)
+        #expect(s.handBack(a).isEmpty)
+    }
+
     @Test func silentWorkersAreRemovedAndTheirJobsRetried() {
         let s = scheduler(tiles: 2, timeout: 5)
         s.join(a, now: 0); s.ready(a, credit: 2, now: 0)

@@ -10,7 +10,8 @@ import Testing
         let coordinator = try fixture.coordinator("chaos")
         let endpoint = try #require(coordinator.listeningEndpoint())
         var workers = try (0..<3).map { try fixture.worker(endpoint, name: "w\($0)", delayMilliseconds: 40) }
-        var generator = SystemRandomNumberGenerator()
+        // Seeded: the same victims every run (the moments still depend on the machine's speed).
+        var generator = SeededGenerator(seed: 2024)
         var kills = 0
         while coordinator.isRunning && kills < 4 {
             usleep(400_000)
@@ -21,6 +22,8 @@ import Testing
         }
         #expect(coordinator.wait(seconds: 120) == 0, "\(coordinator.errors)")
         #expect(try fixture.output("chaos") == fixture.reference)
+        // A killed worker held jobs (credit 2, 40 ms a tile): they failed and were retried.
+        #expect(try fixture.report("chaos")["attemptsFailed"] as? Int ?? 0 > 0)
         workers.forEach { $0.signal(SIGKILL) }
     }
 
@@ -77,13 +80,37 @@ import Testing
         let endpoint2 = try #require(second.listeningEndpoint(), "\(second.output) \(second.errors)")
         let fresh = try (0..<2).map { try fixture.worker(endpoint2, name: "fresh\($0)") }
         #expect(second.wait(seconds: 120) == 0, "\(second.errors)")
+        // The workers' own count (printed when the coordinator's BYE ends them), not the journal's.
+        for worker in fresh { #expect(worker.wait(seconds: 20) == 0, "\(worker.errors)") }
+        let received = fresh.map { DistributedFixture.jobsReceived(by: $0) ?? -1 }
+        #expect(received.allSatisfy { $0 >= 0 }, "\(fresh.map(\.errors))")
+        #expect(received.reduce(0, +) <= 64 - committed.count, "workers received \(received) jobs; \(committed.count) of 64 tiles were committed before")
         #expect(try fixture.output("resumed") == fixture.reference)
         let report = try fixture.report("resumed")
         let dispatched = Set(report["tilesDispatched"] as? [Int] ?? [])
         #expect(dispatched.isDisjoint(with: committed), "redid committed tiles \(dispatched.intersection(committed).sorted())")
+        #expect(received.reduce(0, +) == (report["tilesDispatched"] as? [Int] ?? []).count)
         #expect(report["tilesResumed"] as? Int ?? 0 >= committed.count)
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("resumed/.journal")))
         fresh.forEach { $0.signal(SIGKILL) }
+    }
+
+    @Test func aWorkerThatHeartbeatsButNeverAnswersLosesItsLease() throws {
+        let fixture = try DistributedFixture()
+        let coordinator = try fixture.coordinator("hung", lease: 3)
+        let endpoint = try #require(coordinator.listeningEndpoint())
+        // Alone at first, it is handed tiles 0 and 1; tile 0 never finishes (and 1 waits behind it),
+        // but its main thread keeps heartbeating, so only the lease can catch it.
+        let hung = try fixture.worker(endpoint, name: "hung", environment: ["PIPELINE_FAULT_HANG_TILE": "0"])
+        #expect(RunningProcess.waitUntil(seconds: 30) { hung.errors.contains("loaded") })
+        usleep(1_000_000)
+        let steady = try fixture.worker(endpoint, name: "steady", delayMilliseconds: 20)
+        #expect(coordinator.wait(seconds: 120) == 0, "\(coordinator.errors)")
+        #expect(try fixture.output("hung") == fixture.reference)
+        #expect(coordinator.errors.contains("tile 0 attempt 1 failed: lease of worker"), "\(coordinator.errors)")
+        #expect(!coordinator.errors.contains("timed out"), "the hung worker kept heartbeating: \(coordinator.errors)")
+        #expect(try fixture.report("hung")["attemptsFailed"] as? Int ?? 0 >= 1)
+        [hung, steady].forEach { $0.signal(SIGKILL) }
     }
 
     @Test func resumeWithoutAJournalIsAClearError() throws {

@@ -108,9 +108,21 @@ struct DistributedFixture {
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
-    func coordinator(_ name: String, extra: [String] = []) throws -> RunningProcess {
+    func coordinator(_ name: String, extra: [String] = [], lease: Int = 30, logName: String? = nil) throws -> RunningProcess {
         try RunningProcess(["coordinator", pipeline, "--scene", scene, "--out", directory.file(name), "--bind", "tcp://127.0.0.1:*",
-                            "--worker-timeout", "2", "--lease", "30"] + extra, logsIn: directory, name: "coordinator-\(name)")
+                            "--worker-timeout", "2", "--lease", String(lease)] + extra, logsIn: directory, name: logName ?? "coordinator-\(name)")
+    }
+
+    /// Tiles the run in `name` has journaled as committed so far.
+    func committedTiles(_ name: String) -> [Int] {
+        let log = (try? String(contentsOfFile: directory.file("\(name)/.journal/committed.log"), encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").compactMap { Int($0) }
+    }
+
+    /// The jobs a worker says it received, from its last line ("done, N jobs received, ...").
+    static func jobsReceived(by worker: RunningProcess) -> Int? {
+        guard let range = worker.errors.range(of: "done, ") else { return nil }
+        return Int(worker.errors[range.upperBound...].prefix { $0.isNumber })
     }
 
     func worker(_ endpoint: String, name: String, delayMilliseconds: Int = 0, environment: [String: String] = [:]) throws -> RunningProcess {
