@@ -5,6 +5,7 @@
 # timed apart. Usage: ops/bench/train-epoch.sh [SIZE] [STEPS] [THREADS]  (defaults 1024 20 all cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+repo="$PWD"
 size=${1:-1024}; steps=${2:-20}; threads=${3:-$(nproc)}
 swift build -c release --product pipeline 2>&1 | tail -n 1
 bin="$(swift build -c release --show-bin-path)/pipeline"
@@ -15,7 +16,7 @@ echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $threads thread(s); scenes $
 "$bin" synth --out "$work/v" --size "$size" --seed 201 --id v >/dev/null
 cat > "$work/train.yaml" <<YAML
 version: 1
-pipeline: $PWD/pipelines/demo.yaml
+pipeline: $repo/pipelines/demo.yaml
 classes: [buildings, structures, road, track, trees, crops, waterway, standing_water, large_vehicle, small_vehicle]
 scenes:
   training: [{folder: t, id: t, truth: {mask: "{id}_truth.tif"}}]
