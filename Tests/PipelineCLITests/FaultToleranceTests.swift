@@ -9,16 +9,20 @@ import Testing
         let fixture = try DistributedFixture()
         let coordinator = try fixture.coordinator("chaos")
         let endpoint = try #require(coordinator.listeningEndpoint())
-        var workers = try (0..<3).map { try fixture.worker(endpoint, name: "w\($0)", delayMilliseconds: 40) }
+        var names = (0..<3).map { "w\($0)" }
+        var workers = try names.map { try fixture.worker(endpoint, name: $0, delayMilliseconds: 40) }
         // Seeded: the same victims every run (the moments still depend on the machine's speed).
         var generator = SeededGenerator(seed: 2024)
         var kills = 0
         while coordinator.isRunning && kills < 4 {
             usleep(400_000)
             let victim = Int.random(in: 0..<workers.count, using: &generator)
+            // Only a worker that joined holds jobs (credit 2, 40 ms a tile): killing it fails them.
+            _ = RunningProcess.waitUntil(seconds: 30) { coordinator.errors.contains("joined: \(names[victim])") || !coordinator.isRunning }
             workers[victim].signal(SIGKILL)
             kills += 1
-            workers[victim] = try fixture.worker(endpoint, name: "replacement\(kills)", delayMilliseconds: 40)
+            names[victim] = "replacement\(kills)"
+            workers[victim] = try fixture.worker(endpoint, name: names[victim], delayMilliseconds: 40)
         }
         #expect(coordinator.wait(seconds: 120) == 0, "\(coordinator.errors)")
         #expect(try fixture.output("chaos") == fixture.reference)
