@@ -169,7 +169,8 @@ final class TuneSearch {
         let shown = ([header.dropLast()] + rows.map { $0.dropLast() }).map(Array.init)
         let widths = header.indices.dropLast().map { column in shown.map { $0[column].count }.max() ?? 0 }
         for row in shown {
-            Console.line(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            let line = zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            Console.line(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         guard let best = numbers.filter({ results[$0]?.bestJaccard != nil }).max(by: { results[$0]!.bestJaccard! < results[$1]!.bestJaccard! }) else {
             throw ValidationFailure(message: "\(folder.path): no trial finished (see trials/*/attempt-*.log); results in \(folder.results)")

@@ -68,14 +68,14 @@ import Testing
         #expect(rerun.contains("model written to"), "\(rerun)")
         #expect(err.contains("was killed (signal 9); running it again"), "\(err)")
         let rows = text(search + "/results.csv").split(separator: "\n")
-        #expect(rows.count == 4 && rows[0] == "trial,learning_rate,base_filters,dropout,best_val_jaccard,best_epoch,epochs,seconds,error", "\(rows)")
+        #expect(rows.count == 4 && rows[0] == "trial,base_filters,learning_rate,dropout,best_val_jaccard,best_epoch,epochs,seconds,error", "\(rows)")
         for row in rows.dropFirst() {
             let fields = row.split(separator: ",", omittingEmptySubsequences: false)
             #expect(fields.count == 9 && Double(fields[4]) != nil && fields[6] == "3" && fields[8].isEmpty, "\(row)")
         }
         #expect(FileManager.default.fileExists(atPath: search + "/best-model.onnx"))
         #expect(out.contains("tune: best trial "), "\(out)")
-        #expect(out.contains("trial  learning_rate  base_filters  dropout  best_val_jaccard"), "\(out)")
+        #expect(out.contains("trial  base_filters  learning_rate  dropout  best_val_jaccard"), "\(out)")
     }
 
     @Test func resumeKeepsFinishedTrialsRerunsUnfinishedOnesAndContinuesTheSearch() throws {
@@ -122,15 +122,17 @@ import Testing
         let fixture = try Fixture()
         try fixture.config()
         func tune(_ path: String, _ more: [String] = []) throws -> PipelineBinary.Result { try PipelineBinary.run(["tune", path] + more) }
-        expectOneLine(try tune(try tuneFile(fixture, space: "  {}")), "tune.yaml:7:1: space: the search space is empty: give at least one of depth,")
-        expectOneLine(try tune(try tuneFile(fixture, space: "  depht: {choice: [2, 3]}")), "tune.yaml:8:3: space: unknown key 'depht' (did you mean 'depth'?)")
-        expectOneLine(try tune(try tuneFile(fixture, space: "  dropout: {uniform: [0.3, 0.1]}")), "tune.yaml:8:3: space.dropout.uniform: low 0.3 is above high 0.1")
+        expectOneLine(try tune(try tuneFile(fixture, space: "  {}")), "tune.yaml:8:1: space: the search space is empty: give at least one of depth,")
+        expectOneLine(try tune(try tuneFile(fixture, space: "  depht: {choice: [2, 3]}")), "tune.yaml:9:3: space.depht: unknown key 'depht' (expected one of depth, base_filters,")
+        expectOneLine(try tune(try tuneFile(fixture, space: "  dropout: {uniform: [0.3, 0.1]}")), "tune.yaml:9:13: space.dropout.uniform: low 0.3 is above high 0.1")
         expectOneLine(try tune(try tuneFile(fixture, space: "  learning_rate: {uniform: [0.001, 0.1]}")),
-                      "space.learning_rate: this setting is searched by log_uniform, not uniform (write learning_rate: {log_uniform: [low, high]})")
+                      "tune.yaml:9:3: space.learning_rate: this setting is searched by log_uniform, not uniform (write learning_rate: {log_uniform: [low, high]})")
         expectOneLine(try tune(try tuneFile(fixture, space: "  depth: {choice: [2, 6]}")),
-                      "space.depth (\(fixture.directory.file("tune.yaml")):8): depth 6 needs patches a multiple of 64 px; the training file's patches are 32 px")
+                      "tune.yaml:9:3: space.depth: depth 6 needs patches a multiple of 64 px; the training file's patches are 32 px")
         expectOneLine(try tune(try tuneFile(fixture, space: "  rare_class_weight: {choice: [1, 3]}", extra: "rare_classes: [waterway]")),
-                      "rare_classes (\(fixture.directory.file("tune.yaml")):9): 'waterway' is not among the training file's classes")
+                      "tune.yaml:10:1: rare_classes: 'waterway' is not among the training file's classes")
+        expectOneLine(try tune(try tuneFile(fixture, space: "  depth: {choice: []}")), "tune.yaml:9:11: space.depth.choice: choice needs at least one value")
+        expectOneLine(try tune(try tuneFile(fixture, space: "  rare_class_weight: {choice: [1, 3]}")), "tune.yaml:9:3: space.rare_class_weight: rare_class_weight needs rare_classes")
         expectOneLine(try tune(try tuneFile(fixture), ["--resume"]), "search: nothing to resume: no trials/ folder (start without --resume)")
     }
 }
