@@ -23,6 +23,9 @@ final class TuneSearch {
         let process: Process
         let attempt: Int
         let attemptsThisSession: Int
+        let log: String
+        /// How much of the log has been read for epoch lines.
+        var read = 0
     }
 
     private var records: [Int: TrialRecord] = [:]
@@ -65,12 +68,30 @@ final class TuneSearch {
             while running.count < workers, let number = nextTrial() { try launch(number, attemptsThisSession: 1) }
             if running.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.2)
+            forwardEpochs()
             for ended in running where !ended.process.isRunning {
                 running.removeAll { $0.number == ended.number }
                 try finish(ended)
             }
         }
         try report()
+    }
+
+    /// Each running trial's finished epochs, from its log: `tune: trial 2: epoch 1 done in ...`.
+    private func forwardEpochs() {
+        for index in running.indices {
+            guard let handle = FileHandle(forReadingAtPath: running[index].log) else { continue }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: UInt64(running[index].read))
+            let data = handle.readDataToEndOfFile()
+            guard let end = data.lastIndex(of: UInt8(ascii: "\n")) else { continue }
+            running[index].read += end - data.startIndex + 1
+            for line in String(decoding: data[data.startIndex...end], as: UTF8.self).split(separator: "\n") {
+                for part in line.split(separator: "\r") where part.hasPrefix("train: epoch ") && part.contains(" done in ") {
+                    Console.line("tune: trial \(running[index].number): " + part.dropFirst("train: ".count))
+                }
+            }
+        }
     }
 
     private func recordedTrialCount() -> Int {
@@ -114,7 +135,7 @@ final class TuneSearch {
             throw ValidationFailure(message: "cannot start a trial process: \(error.localizedDescription)")
         }
         try? log.close()
-        running.append(Running(number: number, process: process, attempt: attempt, attemptsThisSession: attemptsThisSession))
+        running.append(Running(number: number, process: process, attempt: attempt, attemptsThisSession: attemptsThisSession, log: logPath))
         let values = zip(columns, record.values(columns)).map { "\($0) \($1)" }.joined(separator: ", ")
         Console.line("tune: trial \(number)/\(spec.trials) started (attempt \(attempt), process \(process.processIdentifier)): \(values)")
     }

@@ -27,6 +27,7 @@ struct TuneTrialCommand: ParsableCommand {
     func run() throws {
         // The process id first, so the log says which process trained (and who to signal).
         Console.line("tune-trial: process \(getpid()), trial folder \(folder)" + (resume ? ", resuming" : ""))
+        Self.stopWithParent()
         do {
             guard let record = TuneFolder.read(TrialRecord.self, from: TuneFolder.record(in: folder)) else {
                 throw ValidationFailure(message: "\(TuneFolder.record(in: folder)): missing or unreadable trial record")
@@ -45,6 +46,18 @@ struct TuneTrialCommand: ParsableCommand {
         } catch {
             Console.error("tune-trial: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// Ends this process when `pipeline tune` ends (killed or interrupted), so no orphan trial
+    /// keeps training and writing into a search that `--resume` will run again.
+    static func stopWithParent() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while true {
+                sleep(1)
+                if getppid() != parent { Foundation.exit(2) }
+            }
         }
     }
 

@@ -27,6 +27,14 @@ import Testing
         return fixture.directory.file(name)
     }
 
+    /// Whether `pid` is a live process (a zombie left for a non-reaping init is not).
+    func running(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = text("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return !stat[close...].hasPrefix(") Z")
+    }
+
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
     @Test func threeTrialsOverTwoWorkersCompleteWithOneProcessKilledMidTrial() throws {
@@ -109,6 +117,35 @@ import Testing
         // Without --resume the finished search is left alone.
         let again = try PipelineBinary.run(["tune", part])
         #expect(again.status == 1 && again.errorOutput.contains("already holds a search (trials/): pass --resume"), "\(again.errorOutput)")
+    }
+
+    @Test func aKilledSearchTakesItsTrialsDownAndResumes() throws {
+        let fixture = try Fixture()
+        try fixture.config()
+        let tune = try tuneFile(fixture, trials: 2, algorithm: "random", trial: "{epochs: 3, steps_per_epoch: 20}")
+        let trials = fixture.directory.file("search/trials")
+        let process = Process()
+        process.executableURL = PipelineBinary.url
+        process.arguments = ["tune", tune, "--workers", "2", "--threads", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Killed once both trials are past their first epoch (or when the search ends by itself).
+        func pastFirstEpoch(_ trial: String) -> Bool { text(trials + "/\(trial)/attempt-1.log").contains("train: epoch 1 done") }
+        while process.isRunning && !(pastFirstEpoch("001") && pastFirstEpoch("002")) { usleep(20_000) }
+        let pids = ["001", "002"].compactMap { text(trials + "/\($0)/attempt-1.log").split(separator: " ").dropFirst(2).first.flatMap { Int32($0.dropLast()) } }
+        try #require(process.isRunning && pids.count == 2, "the search ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The trial processes notice within about a second and stop (no orphan keeps training).
+        usleep(2_500_000)
+        for pid in pids { #expect(!running(pid), "trial process \(pid) still runs") }
+        let resumed = try PipelineBinary.run(["tune", tune, "--threads", "1", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.errorOutput)")
+        #expect(text(fixture.directory.file("search/results.csv")).split(separator: "\n").count == 3)
+        for trial in ["001", "002"] where !FileManager.default.fileExists(atPath: trials + "/\(trial)/attempt-2.log") {
+            // Only a trial that had finished before the kill is not run again.
+            #expect(text(trials + "/\(trial)/attempt-1.log").contains("model written to"))
+        }
     }
 
     /// Each bad input: exit status 1 and exactly one line on standard error containing `message`.
