@@ -20,7 +20,12 @@ struct TrainingSetup {
     static var catalogue: [String] { ClassSet.dstl.classes.map(\.name) }
 
     init(file: String, log: (String) -> Void) throws {
-        spec = try TrainingSpec.load(path: file, knownClasses: Self.catalogue)
+        try self.init(spec: TrainingSpec.load(path: file, knownClasses: Self.catalogue), log: log)
+    }
+
+    /// From a training file already read (`pipeline tune` changes a few settings per trial).
+    init(spec: TrainingSpec, log: (String) -> Void) throws {
+        self.spec = spec
         let pipelineField = spec.locations.describe(FieldPath.root.key("pipeline"))
         do { pipeline = try PipelineSpec.load(path: spec.pipeline) } catch let error as ConfigError where error.code == .unreadableFile {
             throw ValidationFailure(message: "\(pipelineField): \(error)")
