@@ -105,10 +105,10 @@ import Testing
 
         // And in a pipeline, over the whole validation scene.
         let pipeline = try String(contentsOfFile: Self.repository + "/pipelines/demo.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "  kind: identity\n", with: "  kind: onnx\n  path: \(out)/model.onnx\n")
-            .replacingOccurrences(of: "  bands: [1, 2, 3]               # 1-based indices into the 20 stacked bands\n", with: "")
-            .replacingOccurrences(of: "  classes: [red, green, blue]    # one name per band (default band_1, band_2, ...)\n", with: "")
-            .replacingOccurrences(of: "tile_size: 256", with: "tile_size: 64").replacingOccurrences(of: "overlap: 64 ", with: "overlap: 16 ")
+            .replacingOccurrences(of: "  path: ../config/models/default-model.onnx", with: "  path: \(out)/model.onnx")
+            .replacingOccurrences(of: "classes: ../config/", with: "classes: \(Self.repository)/config/")
+            // The DSTL 3rd-place rules name all ten classes; this model has four.
+            .replacingOccurrences(of: "rules: ../config/postprocess/dstl-3rd.yaml\n", with: "")
         try pipeline.write(toFile: fixture.directory.file("run.yaml"), atomically: true, encoding: .utf8)
         let run = try PipelineBinary.run(["run", fixture.directory.file("run.yaml"), "--scene", fixture.directory.file("v"), "--scene-id", "v",
                                           "--out", fixture.directory.file("map"), "--workers", "0"])
