@@ -10,8 +10,8 @@ import Testing
     static let model = "\(root)/config/models/default-model.onnx"
     /// Mean Jaccard on the 256² scene of seed 301 below, without TTA. The same architecture with
     /// random weights (`ops/bench/reference_unet.py --base 16 --depth 4`, seeds 0, 1, 2) scores
-    /// 0.006 – 0.010 there; the trained model TRAINED_SCORE (see the model card).
-    static let floor = 0.35
+    /// 0.006 – 0.010 there; the trained model 0.44 (see the model card).
+    static let floor = 0.30
 
     @Test func itsClassesAreTheCatalogues() throws {
         let inspect = try PipelineBinary.run(["inspect", Self.model])

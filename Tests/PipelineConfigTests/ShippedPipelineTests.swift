@@ -35,7 +35,7 @@ import Testing
         expected.tiling = TilingSpec(tileSize: nil, overlap: nil, padding: .reflect)
         expected.model = .onnx(ONNXModel(path: config + "/models/default-model.onnx", classes: nil, tta: .d4, merge: .mean))
         expected.classes = config + "/classes/dstl.yaml"
-        expected.rules = config + "/postprocess/dstl-3rd.yaml"
+        expected.rules = config + "/postprocess/default-model.yaml"
         expected.outputs = OutputsSpec(formats: [.probabilities, .classes, .masks, .polygons])
         #expect(spec == expected)
         // RGB 3 + P 1 + M 8 + A 8: the 20-band stack the scale and identity bands must fit.
