@@ -14,9 +14,11 @@ for arg in "$@"; do
 done
 
 apt_packages=(libgdal-dev gdal-bin libzmq3-dev libsodium-dev libopenblas-dev pkg-config)
-# For tests only: iproute2 puts workers on hosts of their own (network namespaces).
-test_apt_packages=(iproute2)
-python_packages=(numpy onnx onnxruntime)
+# For tests only: iproute2 puts workers on hosts of their own (network namespaces); binutils'
+# readelf checks the container's runtime libraries against the binary; PyYAML parses the
+# deployment manifests.
+test_apt_packages=(iproute2 binutils)
+python_packages=(numpy onnx onnxruntime yaml)
 
 ((want_tests)) && apt_packages+=("${test_apt_packages[@]}")
 missing_apt=()
@@ -37,7 +39,7 @@ fi
 if ((want_tests)); then
   missing_py=()
   for pkg in "${python_packages[@]}"; do
-    python3 -c "import $pkg" 2>/dev/null || missing_py+=("$pkg")
+    python3 -c "import $pkg" 2>/dev/null || missing_py+=("${pkg/#yaml/pyyaml}")
   done
   if ((${#missing_py[@]})); then
     echo "install-deps: pip installing ${missing_py[*]}"
