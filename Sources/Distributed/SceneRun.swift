@@ -193,7 +193,3 @@ public struct InProcessExecutor: TileExecutor {
         return summary
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -138,10 +138,7 @@ private final class WorkerSession {
         (socket, monitor) = try WorkerSession.connect(worker, context)
     }
 
-    private var now: Double {
-        let d = clock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
+    private var now: Double { (clock.now - start).seconds }
 
     private static func connect(_ worker: Worker, _ context: MessageContext) throws -> (Socket, SocketMonitor) {
         let socket = try Socket(.dealer, in: context)

@@ -75,7 +75,7 @@ public enum MapMaker {
         return MapReport(catalogue: settings.catalogue, ruleSet: settings.ruleSet.name, ruleSetFile: settings.ruleSetFile,
                          formats: ExportFormat.allCases.filter(settings.formats.contains).map(\.rawValue), decidedMasks: "decided.tif",
                          regionsRemoved: summary.removedRegions,
-                         postProcessingSeconds: Double(postProcessing.components.seconds) + Double(postProcessing.components.attoseconds) * 1e-18,
+                         postProcessingSeconds: postProcessing.seconds,
                          exports: exports)
     }
 }

@@ -3,7 +3,6 @@ import Distributed
 import Foundation
 import Maps
 import Messaging
-import Exports
 
 struct CoordinatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,8 +59,8 @@ struct CoordinatorCommand: ParsableCommand {
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
-        try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
-        Console.line("coordinator: " + CoordinatorOptions.outputsLine(outputDirectory, map: setup.map))
+        let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
+        Console.line("coordinator: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
     }
 }
 
@@ -76,7 +75,8 @@ enum CoordinatorOptions {
 
     /// Makes the map (when the pipeline names a class catalogue) and writes the run report; a run
     /// with quarantined tiles fails after writing everything else.
-    static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, input: PipelineInputOptions, directory: String) throws {
+    @discardableResult
+    static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, input: PipelineInputOptions, directory: String) throws -> PipelineRunReport {
         var tiles = tiles
         tiles.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
         tiles.run.tilingChoice = setup.tiling
@@ -97,18 +97,18 @@ enum CoordinatorOptions {
             let list = tiles.quarantinedTiles.map { "tile \($0.tile) (row \($0.row), col \($0.col))" }.joined(separator: ", ")
             throw ValidationFailure(message: "\(tiles.quarantinedTiles.count) tile(s) quarantined after repeated failures and left as nodata: \(list); details in \(path)")
         }
+        return report
     }
 
-    /// What a finished run wrote, for its last line.
-    static func outputsLine(_ directory: String, map: MapSettings?) -> String {
-        let products = ["probabilities.tif"] + (map == nil ? [] : ["decided.tif"]) + ExportFormat.allCases.filter { map?.formats.contains($0) == true }.map {
-            switch $0 {
-            case .classes: "classes.tif"
-            case .masks: "masks/"
-            case .polygons: "polygons.gpkg"
-            case .geojson: "polygons/*.geojson"
-            }
+    /// What a finished run wrote, for its last line: the files the map stages report, a folder
+    /// of them (`masks/`) once.
+    static func outputsLine(_ directory: String, maps: MapReport?) -> String {
+        let written = (maps?.exports.files ?? []).map { path -> String in
+            let relative = path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
+            return relative.split(separator: "/").count > 1 ? String(relative.split(separator: "/")[0]) + "/" : relative
         }
+        var products = ["probabilities.tif"] + (maps == nil ? [] : [maps!.decidedMasks])
+        for file in written where !products.contains(file) { products.append(file) }
         return "outputs in \(directory): \((products + ["run-report.json"]).joined(separator: ", "))"
     }
 }

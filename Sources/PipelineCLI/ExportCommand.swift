@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
         }
         report.maps = try MapMaker.make(runDirectory: runDirectory, settings: map, bands: bands) { Console.line("export: \($0)") }
         try report.write(runDirectory: runDirectory)
-        Console.line("export: " + CoordinatorOptions.outputsLine(runDirectory, map: map))
+        Console.line("export: " + CoordinatorOptions.outputsLine(runDirectory, maps: report.maps))
     }
 
     private func loadRecordedPipeline(_ source: RunSource) throws -> PipelineSpec {

@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
             let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
             report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
         }
-        try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
-        Console.line("run: " + CoordinatorOptions.outputsLine(outputDirectory, map: setup.map))
+        let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
+        Console.line("run: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
     }
 }
