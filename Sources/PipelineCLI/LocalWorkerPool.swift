@@ -8,6 +8,8 @@ import Messaging
 final class LocalWorkerPool: @unchecked Sendable {
     private let count: Int
     private let threads: Int
+    /// Passed on to every worker (e.g. `--log-format json`).
+    private let arguments: [String]
     private let lock = NSLock()
     private var processes: [Process] = []
     private var stopping = false
@@ -15,9 +17,10 @@ final class LocalWorkerPool: @unchecked Sendable {
     /// Replacements allowed in one run, so a worker that cannot start does not loop forever.
     private var restartBudget: Int
 
-    init(count: Int, threads: Int) {
+    init(count: Int, threads: Int, arguments: [String] = []) {
         self.count = count
         self.threads = threads
+        self.arguments = arguments
         restartBudget = 10 * count
     }
 
@@ -30,7 +33,7 @@ final class LocalWorkerPool: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let number = lock.withLock { started += 1; return started }
         process.arguments = ["worker", "--connect", endpoint.description, "--threads", String(threads),
-                             "--name", "local-\(number)", "--give-up", "30"]
+                             "--name", "local-\(number)", "--give-up", "30"] + arguments
         // On a terminal, workers' log lines go through this process's console so they do not
         // land in the middle of the progress line; elsewhere they are inherited as they are.
         if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
