@@ -10,10 +10,10 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 /// `--log-format` and `--log-level` of `run`, `coordinator` and `worker`.
 struct LogOptions: ParsableArguments {
     @Option(name: .customLong("log-format"),
-            help: "Log lines as 'human' text (default) or 'json': one object per line with time, level, component, message and run_id, scene, tile, attempt, worker where they apply.")
+            help: "Log lines as 'human' text or 'json': one object per line with time, level, component, message and run_id, scene, tile, attempt, worker where they apply.")
     var format: LogFormat = .human
 
-    @Option(name: .customLong("log-level"), help: "Least severe level logged: trace, debug (a line per tile), info (default), notice, warning, error, critical.")
+    @Option(name: .customLong("log-level"), help: "Least severe level logged (debug: a line per tile).")
     var level: Logger.Level = .info
 
     /// A logger whose lines start with (or, in JSON, have as `component`) `component`, written to
@@ -38,7 +38,7 @@ struct MetricsOptions: ParsableArguments {
     var port: Int?
 
     @Option(name: .customLong("metrics-linger"),
-            help: "Seconds to keep serving metrics after the work ends, so a last scrape sees the final counts (default 0; SIGTERM ends it early).")
+            help: "Seconds to keep serving metrics after the work ends, so a last scrape sees the final counts (SIGTERM ends it early).")
     var linger: Double = 0
 
     func validate() throws {

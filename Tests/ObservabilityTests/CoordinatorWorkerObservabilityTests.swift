@@ -84,10 +84,12 @@ import Testing
             var workerHooks = Worker.Hooks()
             workerHooks.logger = workerLog.logger(component: "worker worker-a", level: .debug)
             workerHooks.metrics = workerMetrics
-            let factory = ModelFactory(extra: ["flaky": { _ in FlakyModel(inner: identity, failingTile: failingTile) }])
-            let worker = Worker(settings: settings, factory: factory, hooks: workerHooks)
+            let factory = ModelFactory(extra: ["flaky": { _ in
+                FlakyModel(inner: try IdentityModel(bands: [1, 2], classNames: ["a", "b"]), failingTile: failingTile)
+            }])
+            let worker = Unchecked(Worker(settings: settings, factory: factory, hooks: workerHooks))
             Thread.detachNewThread {
-                _ = try? worker.run(context: context)
+                _ = try? worker.value.run(context: context)
                 workerDone.signal()
             }
         }
@@ -163,4 +165,10 @@ import Testing
         #expect((LocalHTTP.sample("pipeline_sent_bytes_total", in: worker) ?? 0) > tiles * 2 * 32 * 32)
         #expect(!worker.contains("pipeline_tiles_committed_total"))
     }
+}
+
+/// Hands a value to another thread that alone uses it from then on.
+private final class Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
