@@ -262,7 +262,9 @@ import Testing
             return String(line[line.index(after: open)..<close])
         }
         try #require(!needed.isEmpty)
-        let base: Set<String> = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1"]
+        let base: Set<String> = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
+                                 // glibc's dynamic loader (package libc6), which SwiftNIO links for its thread-local storage.
+                                 "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"]
         let packages = Set(needed.filter { !$0.hasPrefix("libswift") && !$0.hasPrefix("libFoundation") && !$0.hasPrefix("libdispatch")
                                             && !$0.hasPrefix("lib_Foundation") && !$0.hasPrefix("libBlocksRuntime") && !base.contains($0) }
             .map { soname -> String in

@@ -22,7 +22,7 @@ import Testing
         #expect(runIDs.count == 1 && runIDs.first?.count == 12)
         #expect(coordinator.allSatisfy { $0["scene"] as? String == "chaos" })
         let commits = coordinator.filter { ($0["message"] as? String)?.contains("committed") == true }
-        let tiles = try #require(fixture.report("json")["tilesCommitted"] as? Int)
+        let tiles = try #require((fixture.report("json")["run"] as? [String: Any])?["tilesCommitted"] as? Int)
         #expect(commits.count == tiles)
         #expect(commits.allSatisfy { $0["tile"] is Int && $0["attempt"] as? Int == 1 && $0["worker"] as? String == "local-1" })
         // The local worker got --log-format json too: its lines are objects naming it.
@@ -50,7 +50,8 @@ import Testing
             if let body = LocalHTTP.get(port: metricsPort)?.body, let committed = LocalHTTP.sample("pipeline_tiles_committed_total", in: body) {
                 tiles = LocalHTTP.sample("pipeline_scene_tiles", in: body)
                 if seen.last != committed { seen.append(committed) }
-                if committed == tiles { break }
+                // The scene's tile count is 0 until the run has cut its grid.
+                if let tiles, tiles > 0, committed == tiles { break }
             }
             usleep(100_000)
         }
@@ -58,7 +59,7 @@ import Testing
         #expect(RunningProcess.waitUntil(seconds: 60) { run.errors.contains("--metrics-linger") })
         run.signal(SIGTERM)
         #expect(run.wait(seconds: 30) == 0, "\(run.errors)")
-        let report = try fixture.report("scraped")
+        let report = try #require(try fixture.report("scraped")["run"] as? [String: Any])
         let committed = try #require(report["tilesCommitted"] as? Int)
         #expect(tiles == Double(committed) && committed == report["tilesTotal"] as? Int)
         #expect(seen.count >= 3, "scrapes saw \(seen)")
