@@ -44,12 +44,12 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let stop = ShutdownSignals.install(command: "coordinator")
-        // Keys first: a bad key file is one line at once, before the scene is opened.
         var hooks = Coordinator.Hooks()
+        hooks.logger = log.logger("coordinator")
+        let stop = ShutdownSignals.install(command: "coordinator", logger: hooks.logger)
+        // Keys first: a bad key file is one line at once, before the scene is opened.
         let context = try MessageContext()
         try curve.apply(to: &hooks, context: context)
-        hooks.logger = log.logger("coordinator")
         let served = try metricsOptions.start(.coordinator, logger: hooks.logger)
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)

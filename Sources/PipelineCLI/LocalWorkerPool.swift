@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Messaging
 
 /// Worker processes on this machine for `pipeline run --workers N`: the same binary, started once
@@ -10,6 +11,8 @@ final class LocalWorkerPool: @unchecked Sendable {
     private let threads: Int
     /// Passed on to every worker (e.g. `--log-format json`).
     private let arguments: [String]
+    /// Where the pool's own notices go (a worker replaced, one that cannot start), as `run: …`.
+    private let logger: Logger?
     private let lock = NSLock()
     private var processes: [Process] = []
     private var stopping = false
@@ -17,7 +20,8 @@ final class LocalWorkerPool: @unchecked Sendable {
     /// Replacements allowed in one run, so a worker that cannot start does not loop forever.
     private var restartBudget: Int
 
-    init(count: Int, threads: Int, arguments: [String] = []) {
+    init(count: Int, threads: Int, arguments: [String] = [], logger: Logger? = nil) {
+        self.logger = logger
         self.count = count
         self.threads = threads
         self.arguments = arguments
@@ -45,7 +49,7 @@ final class LocalWorkerPool: @unchecked Sendable {
                 return true
             }
             if replace {
-                Console.error("run: worker local-\(number) died (status \(ended.terminationStatus)); starting another")
+                self.notice("worker local-\(number) died (status \(ended.terminationStatus)); starting another")
                 self.launch(endpoint)
             }
         }
@@ -53,8 +57,12 @@ final class LocalWorkerPool: @unchecked Sendable {
             try process.run()
             lock.withLock { processes.append(process) }
         } catch {
-            Console.error("run: cannot start a worker: \(error)")
+            notice("cannot start a worker: \(error)")
         }
+    }
+
+    private func notice(_ text: String) {
+        if let logger { logger.warning("\(text)") } else { Console.error("run: \(text)") }
     }
 
     /// Stops every worker at once: SIGTERM (a worker then finishes its tile and says BYE), and

@@ -50,8 +50,8 @@ struct RunCommand: ParsableCommand {
 
 
     func run() throws {
-        let stop = ShutdownSignals.install(command: "run")
         let logger = log.logger("run")
+        let stop = ShutdownSignals.install(command: "run", logger: logger)
         let served = try metricsOptions.start(.coordinator, logger: logger)
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -71,7 +71,7 @@ struct RunCommand: ParsableCommand {
             report = try run.run(with: executor)
         } else {
             let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-            let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker, arguments: log.arguments)
+            let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker, arguments: log.arguments, logger: logger)
             defer { pool.stop() }
             var hooks = Coordinator.Hooks()
             hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }

@@ -39,10 +39,10 @@ struct WorkerCommand: ParsableCommand {
                                        name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
                                        threads: threads)
         settings.giveUpSeconds = giveUp
-        settings.stop = ShutdownSignals.install(command: "worker \(settings.name)")
         var hooks = Worker.Hooks()
         hooks.logger = log.logger("worker \(settings.name)")
         hooks.logger[metadataKey: LogKey.worker] = "\(settings.name)"
+        settings.stop = ShutdownSignals.install(command: "worker \(settings.name)", logger: hooks.logger)
         let served = try metricsOptions.start(.worker, logger: hooks.logger)
         hooks.metrics = served.worker
         try curve.apply(to: &hooks, settings: &settings)

@@ -34,11 +34,11 @@ import Testing
 
     @Test func aScrapeDuringTheRunSeesCommittedTilesRiseToTheTileCount() throws {
         let run = try RunningProcess(["run", fixture.pipeline, "--scene", fixture.scene, "--out", fixture.directory.file("scraped"),
-                                      "--workers", "1", "--metrics-port", "0", "--metrics-linger", "20"],
+                                      "--workers", "1", "--metrics-port", "0", "--metrics-linger", "20", "--log-format", "json"],
                                      environment: ["PIPELINE_FAULT_DELAY_MS": "60"], logsIn: fixture.directory, name: "scraped")
         var port: Int?
         #expect(RunningProcess.waitUntil(seconds: 60) {
-            guard let range = run.errors.range(of: "metrics on http://0.0.0.0:") else { return false }
+            guard let range = run.errors.range(of: "\"metrics on http://0.0.0.0:") else { return false }
             port = Int(run.errors[range.upperBound...].prefix { $0.isNumber })
             return port != nil
         }, "\(run.errors)")
@@ -59,6 +59,10 @@ import Testing
         #expect(RunningProcess.waitUntil(seconds: 60) { run.errors.contains("--metrics-linger") })
         run.signal(SIGTERM)
         #expect(run.wait(seconds: 30) == 0, "\(run.errors)")
+        // Every line is JSON, the signal's notice included.
+        let lines = run.errors.split(separator: "\n")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }, "\(run.errors)")
+        #expect(lines.contains { $0.contains("\"level\":\"notice\",\"component\":\"run\",\"message\":\"SIGTERM received: stopping cleanly") }, "\(run.errors)")
         let report = try #require(try fixture.report("scraped")["run"] as? [String: Any])
         let committed = try #require(report["tilesCommitted"] as? Int)
         #expect(tiles == Double(committed) && committed == report["tilesTotal"] as? Int)
