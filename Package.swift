@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Logs, Prometheus metrics and the HTTP endpoint that serves them (module Observability).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries (Debian: libgdal-dev, libzmq3-dev, libopenblas-dev; see ops/install-deps.sh).
@@ -74,14 +78,26 @@ let package = Package(
         // Jaccard, checkpoints and resume, metrics CSV and TensorBoard event files.
         .target(name: "TrainingRun", dependencies: ["Training", "Scene", "Raster"]),
         // Coordinator and workers over ZeroMQ: wire protocol, scheduling, journal, resume.
-        .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum"], exclude: ["PROTOCOL.md"]),
+        .target(name: "Distributed", dependencies: ["Scene", "Raster", "Messaging", "Checksum", .product(name: "Logging", package: "swift-log")],
+                exclude: ["PROTOCOL.md"]),
+        // Log handlers (human lines, JSON lines), the Prometheus registry behind Distributed's metrics
+        // protocols, and the HTTP endpoint serving it (SwiftNIO stays out of the other modules).
+        .target(name: "Observability", dependencies: [
+            "Distributed",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         // The `pipeline` command-line tool: thin commands over the libraries.
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
-                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Exports", "Evaluation", "Maps", "Training", "TrainingRun", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum",
+                "Raster", "Scene", "SceneSynthesis", "PipelineConfig", "PostProcessing", "Exports", "Evaluation", "Maps", "Training", "TrainingRun", "Distributed", "Inference", "ONNX", "Kernels", "Messaging", "Checksum", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -102,6 +118,8 @@ let package = Package(
         .testTarget(name: "SceneTests", dependencies: ["Scene", "Raster", "TestSupport"]),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Evaluation", "Scene", "SceneSynthesis", "Raster", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Scene", "Raster", "Messaging", "TestSupport"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "Distributed", "Scene", "Raster", "Messaging", "TestSupport",
+                                                               .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingRunTests", dependencies: ["TrainingRun", "Scene", "SceneSynthesis", "Raster", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Yams"]),
         .testTarget(name: "PostProcessingTests", dependencies: ["PostProcessing", "PipelineConfig", "Scene", "Raster", "TestSupport"]),

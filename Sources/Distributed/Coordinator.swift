@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Messaging
 import Raster
 import Scene
@@ -31,7 +32,15 @@ public final class Coordinator: TileExecutor {
         public var onTurn: () throws -> Void = {}
         /// Called once the socket is bound, with the endpoints it listens on (ports resolved).
         public var onListening: ([Endpoint]) -> Void = { _ in }
-        public var log: (String) -> Void = { _ in }
+        /// Where the run's log lines go, with `LogKey` metadata (the run id is added here).
+        public var logger = Logger.silent
+        /// Counters and gauges for a metrics endpoint.
+        public var metrics: any RunMetrics = NoMetrics()
+        /// Log lines as plain messages, without metadata (sets `logger`).
+        public var log: (String) -> Void {
+            get { { _ in } }
+            set { logger = .lines(newValue) }
+        }
         public init() {}
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Messaging
 import Raster
 import Scene
@@ -17,10 +18,19 @@ final class CoordinatorSession {
     private var summary = ExecutionSummary()
     private var workersSeen = Set<WorkerKey>()
     private var lastHeartbeat = -Double.infinity
+    /// Workers' names from their HELLO, for log metadata.
+    private var workerNames: [WorkerKey: String] = [:]
+    /// When each tile's current attempt was handed out (its latency ends at the commit).
+    private var dispatchedAt: [Int: Double] = [:]
+    private var logger: Logger
+    private var metrics: any RunMetrics { coordinator.hooks.metrics }
 
     init(coordinator: Coordinator, run: SceneRun) throws {
         self.coordinator = coordinator
         self.run = run
+        logger = coordinator.hooks.logger
+        logger[metadataKey: LogKey.runID] = "\(run.runID)"
+        coordinator.hooks.metrics.sceneTiles(run.grid.count)
         let settings = coordinator.settings
         scheduler = Scheduler(settings: .init(maxAttempts: settings.maxAttempts, leaseSeconds: settings.leaseSeconds,
                                               workerTimeoutSeconds: settings.workerTimeoutSeconds))
@@ -45,7 +55,17 @@ final class CoordinatorSession {
 
     private var now: Double { run.elapsed }
 
-    private func log(_ line: String) { coordinator.hooks.log(line) }
+    /// Metadata naming a worker (its name once it said HELLO) and a tile's attempt.
+    private func about(_ worker: WorkerKey?, tile: Int? = nil, attempt: Int? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [:]
+        if let worker {
+            metadata[LogKey.workerKey] = "\(worker)"
+            if let name = workerNames[worker] { metadata[LogKey.worker] = "\(name)" }
+        }
+        if let tile { metadata[LogKey.tile] = .stringConvertible(tile) }
+        if let attempt { metadata[LogKey.attempt] = .stringConvertible(attempt) }
+        return metadata
+    }
 
     func execute() throws -> ExecutionSummary {
         let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: 256 << 20)
@@ -54,7 +74,7 @@ final class CoordinatorSession {
                 // Stop dispatching; tiles in flight are not committed, so --resume redoes them.
                 // No BYE: workers elsewhere keep waiting and reconnect to the resumed coordinator.
                 summary.stopped = reason
-                log("stopping on \(reason): no more jobs; \(scheduler.outstandingCount) tile(s) queued or running are left for --resume")
+                logger.notice("stopping on \(reason): no more jobs; \(scheduler.outstandingCount) tile(s) queued or running are left for --resume")
                 break
             }
             do {
@@ -64,7 +84,7 @@ final class CoordinatorSession {
                     while let more = try socket.receive(within: .zero, limits: limits) { try handle(more) }
                 }
             } catch let error as MessagingError {
-                log("dropped a message: \(error)")
+                logger.warning("dropped a message: \(error)")
             }
             try coordinator.hooks.onTurn()
             try expireAndRetry()
@@ -89,20 +109,23 @@ final class CoordinatorSession {
 
     /// Throws only when the run cannot go on (the journal or the output cannot be written).
     private func handle(_ frames: [[UInt8]]) throws {
-        guard frames.count >= 2 else { return log("dropped a message of \(frames.count) frames") }
+        // The first frame is the ROUTER's name for the sender, not part of what it sent.
+        metrics.received(bytes: frames.dropFirst().reduce(0) { $0 + $1.count })
+        guard frames.count >= 2 else { return logger.warning("dropped a message of \(frames.count) frames") }
         let worker = WorkerKey(identity: frames[0])
         let message: WireMessage
         do {
             message = try WireMessage(frames: Array(frames.dropFirst()), maxTileSize: run.grid.tileSize)
         } catch {
-            return log("dropped a message from \(worker): \(error)")
+            return logger.warning("dropped a message from \(worker): \(error)", metadata: about(worker))
         }
         let known = scheduler.isKnown(worker)
         switch message {
         case .hello(let hello):
             scheduler.join(worker, now: now)
             workersSeen.insert(worker)
-            log("worker \(worker) joined: \(hello.name), \(hello.threads) threads")
+            workerNames[worker] = hello.name
+            logger.info("worker \(worker) joined: \(hello.name), \(hello.threads) threads", metadata: about(worker))
             send(to: worker, modelFrames)
         case .ready(let credit) where known:
             scheduler.ready(worker, credit: credit, now: now)
@@ -112,12 +135,13 @@ final class CoordinatorSession {
             try accept(result, from: worker)
         case .failure(let failure) where known:
             if let failed = scheduler.failure(from: worker, tile: failure.tileIndex, attempt: failure.attempt, message: failure.message, now: now) {
-                record(failed)
+                record(failed, worker: worker)
             }
         case .bye(let reason) where known:
             // A worker leaving hands its jobs back: they go first in the queue and count no failure.
             let handedBack = scheduler.handBack(worker)
-            log("worker \(worker) left: \(reason)" + (handedBack.isEmpty ? "" : "; tile(s) \(handedBack.map(String.init).joined(separator: ", ")) handed back"))
+            let handedBackText = handedBack.isEmpty ? "" : "; tile(s) \(handedBack.map(String.init).joined(separator: ", ")) handed back"
+            logger.info("worker \(worker) left: \(reason)\(handedBackText)", metadata: about(worker))
         case .result(let result):
             // A worker we dropped (it went silent, e.g. stopped) finished late: its attempt was
             // given to someone else, so the result is refused by attempt id.
@@ -127,7 +151,7 @@ final class CoordinatorSession {
             // From a worker we do not know (timed out, or we restarted): ask it to start over.
             send(to: worker, WireMessage.reset.frames())
         case .model, .job, .reset:
-            log("dropped a \(message) message from worker \(worker): only the coordinator sends those")
+            logger.warning("dropped a \(message) message from worker \(worker): only the coordinator sends those", metadata: about(worker))
         }
     }
 
@@ -135,33 +159,44 @@ final class CoordinatorSession {
         switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
         case .rejected(let why):
             summary.resultsRejected += 1
-            log("rejected a result from \(worker): \(why)")
+            logger.warning("rejected a result from \(worker): \(why)", metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
         case .accepted:
             guard let input = inputs[result.tileIndex], result.classCount == run.package.classNames.count,
                   result.size == run.grid.tileSize else {
                 summary.resultsRejected += 1
-                return log("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape")
+                return logger.warning("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape",
+                                      metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
             }
             try run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
             inputs[result.tileIndex] = nil
-            summary.modelSeconds += Double(result.computeMicroseconds) / 1e6
+            let modelSeconds = Double(result.computeMicroseconds) / 1e6
+            summary.modelSeconds += modelSeconds
+            let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
+            metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+            logger.debug("tile \(result.tileIndex) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
+                         metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
         }
     }
 
-    private func record(_ failure: Scheduler.Failure) {
+    private func record(_ failure: Scheduler.Failure, worker: WorkerKey? = nil) {
         summary.attemptsFailed += 1
-        log("tile \(failure.tile) attempt \(failure.attempt) failed: \(failure.reason)" + (failure.quarantined ? "; quarantined" : "; retrying"))
+        metrics.attemptFailed(quarantined: failure.quarantined)
+        let metadata = about(worker, tile: failure.tile, attempt: failure.attempt)
+        logger.warning("tile \(failure.tile) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
+                       metadata: metadata)
         guard failure.quarantined, let input = inputs.removeValue(forKey: failure.tile) else { return }
-        do { try run.withdraw(input.tile) } catch { log("could not withdraw tile \(failure.tile): \(error)") }
+        dispatchedAt[failure.tile] = nil
+        do { try run.withdraw(input.tile) } catch { logger.error("could not withdraw tile \(failure.tile): \(error)", metadata: metadata) }
     }
 
     private func send(to worker: WorkerKey, _ frames: [[UInt8]]) {
         do {
             try socket.send([worker.identity] + frames, dontWait: true)
+            metrics.sent(bytes: frames.reduce(0) { $0 + $1.count })
         } catch {
             // EHOSTUNREACH: the peer is gone (ROUTER_MANDATORY tells us instead of dropping).
-            log("cannot reach worker \(worker): \(error)")
-            scheduler.remove(worker, reason: "unreachable").forEach(record)
+            logger.warning("cannot reach worker \(worker): \(error)", metadata: about(worker))
+            scheduler.remove(worker, reason: "unreachable").forEach { record($0, worker: worker) }
         }
     }
 
@@ -180,6 +215,7 @@ final class CoordinatorSession {
         for assignment in scheduler.assignments(now: now) {
             guard let input = inputs[assignment.tile] else { continue }
             summary.tilesDispatched.append(assignment.tile)
+            dispatchedAt[assignment.tile] = now
             let job = Job(tile: input.tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
             send(to: assignment.worker, WireMessage.job(job).frames())
@@ -188,8 +224,8 @@ final class CoordinatorSession {
 
     private func expireAndRetry() throws {
         let (failures, gone) = scheduler.expire(now: now)
-        for worker in gone { log("worker \(worker) timed out") }
-        failures.forEach(record)
+        for worker in gone { logger.warning("worker \(worker) timed out", metadata: about(worker)) }
+        failures.forEach { record($0) }
     }
 
     private func housekeeping() {
@@ -198,6 +234,8 @@ final class CoordinatorSession {
             for worker in workersSeen where scheduler.isKnown(worker) { send(to: worker, WireMessage.heartbeat.frames()) }
         }
         run.workersConnected = scheduler.workerCount
+        metrics.workersConnected(scheduler.workerCount)
+        metrics.queueDepth(scheduler.queuedCount)
         run.reportProgress()
     }
 }

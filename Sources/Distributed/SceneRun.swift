@@ -169,6 +169,7 @@ public struct InProcessExecutor: TileExecutor {
     public let model: TileModel
     /// Sleep before each tile (the failure drills' `PIPELINE_FAULT_DELAY_MS`, to stop a run mid-way).
     public var delayMilliseconds = 0
+    public var metrics: any RunMetrics = NoMetrics()
 
     public init(model: TileModel) { self.model = model }
 
@@ -178,17 +179,21 @@ public struct InProcessExecutor: TileExecutor {
         }
         var summary = ExecutionSummary()
         let clock = ContinuousClock()
+        metrics.sceneTiles(run.grid.count)
         while true {
             if let reason = run.stop.reason {
                 summary.stopped = reason
                 break
             }
             guard let input = try run.nextTile() else { break }
+            let handedOut = clock.now
             if delayMilliseconds > 0 { usleep(UInt32(delayMilliseconds) * 1000) }
             let started = clock.now
             let output = try model.predict(run.package.normalization.prepare(input))
-            summary.modelSeconds += (clock.now - started).seconds
+            let modelSeconds = (clock.now - started).seconds
+            summary.modelSeconds += modelSeconds
             try run.commit(input.tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
+            metrics.tileCommitted(latencySeconds: (clock.now - handedOut).seconds, modelSeconds: modelSeconds)
         }
         return summary
     }

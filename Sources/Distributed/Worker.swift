@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Messaging
 import Raster
 import Scene
@@ -34,7 +35,15 @@ public final class Worker {
 
     public struct Hooks {
         public var prepareSocket: (Socket) throws -> Void = { _ in }
-        public var log: (String) -> Void = { _ in }
+        /// Where the worker's log lines go, with `LogKey` metadata (the worker's name is added here).
+        public var logger = Logger.silent
+        /// Counters and gauges for a metrics endpoint.
+        public var metrics: any WorkerMetrics = NoMetrics()
+        /// Log lines as plain messages, without metadata (sets `logger`).
+        public var log: (String) -> Void {
+            get { { _ in } }
+            set { logger = .lines(newValue) }
+        }
         public init() {}
     }
 
@@ -110,6 +119,12 @@ private final class LoadedModel: @unchecked Sendable {
     }
 }
 
+/// A job as the worker tracks it between arrival and answer.
+private struct JobID: Hashable {
+    let tile: Int
+    let attempt: Int
+}
+
 private final class WorkerSession {
     private let worker: Worker
     private let context: MessageContext
@@ -130,10 +145,17 @@ private final class WorkerSession {
     private var lastHeard = 0.0, lastAttempt = 0.0, lastSent = 0.0
     /// Why the worker is leaving (a stop request), once it started to.
     private var leaving: String?
+    private var logger: Logger
+    private var metrics: any WorkerMetrics { worker.hooks.metrics }
+    /// When each job (tile, attempt) arrived, for its latency.
+    private var arrivedAt: [JobID: Double] = [:]
+    private var coordinatorAnswered = false
 
     init(worker: Worker, context: MessageContext) throws {
         self.worker = worker
         self.context = context
+        logger = worker.hooks.logger
+        logger[metadataKey: LogKey.worker] = "\(worker.settings.name)"
         start = clock.now
         (socket, monitor) = try WorkerSession.connect(worker, context)
     }
@@ -161,7 +183,7 @@ private final class WorkerSession {
                 loggedHandshakeFailures = []
             } else if let diagnosis = HandshakeDiagnosis(event, keyFiles: worker.settings.curveKeyFiles) {
                 if diagnosis.cause.specificity >= handshakeFailure?.cause.specificity ?? 0 { handshakeFailure = diagnosis }
-                if loggedHandshakeFailures.insert(diagnosis).inserted { worker.hooks.log("\(diagnosis)") }
+                if loggedHandshakeFailures.insert(diagnosis).inserted { logger.error("\(diagnosis)") }
             }
         }
     }
@@ -172,10 +194,15 @@ private final class WorkerSession {
         while true {
             if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
                 lastHeard = now
+                metrics.received(bytes: frames.reduce(0) { $0 + $1.count })
+                if !coordinatorAnswered {
+                    coordinatorAnswered = true
+                    metrics.connected(true)
+                }
                 do {
                     if try handle(WireMessage(frames: frames)) { break }
                 } catch let error as WireError {
-                    worker.hooks.log("dropped a message from the coordinator: \(error)")
+                    logger.warning("dropped a message from the coordinator: \(error)")
                 }
             }
             try checkHandshake()
@@ -183,7 +210,7 @@ private final class WorkerSession {
             if leaving == nil, let reason = settings.stop.reason {
                 leaving = reason
                 compute.drain()
-                worker.hooks.log("stopping on \(reason): finishing the running tile, handing back the rest")
+                logger.notice("stopping on \(reason): finishing the running tile, handing back the rest")
             }
             if let leaving, compute.isIdle {
                 for outcome in compute.take() { try send(outcome) }
@@ -201,10 +228,15 @@ private final class WorkerSession {
                 throw DistributedError(code: .interrupted, message: "no coordinator at \(settings.endpoint) for \(silence) s")
             }
             if now - max(lastHeard, lastAttempt) > settings.coordinatorTimeoutSeconds {
-                worker.hooks.log("coordinator silent for \(Int(now - lastHeard)) s; reconnecting")
+                logger.warning("coordinator silent for \(Int(now - lastHeard)) s; reconnecting")
                 (socket, monitor) = try WorkerSession.connect(worker, context)
                 lastAttempt = now
                 summary.reconnects += 1
+                metrics.reconnected()
+                if coordinatorAnswered {
+                    coordinatorAnswered = false
+                    metrics.connected(false)
+                }
             }
         }
         return summary
@@ -214,24 +246,44 @@ private final class WorkerSession {
     /// send would then wait forever (this is how refused workers used to hang). A message that
     /// cannot be queued is dropped; the coordinator re-runs tiles whose results never come.
     private func send(_ message: WireMessage) throws {
+        let frames = message.frames()
         do {
-            try socket.send(message.frames(), dontWait: true)
+            try socket.send(frames, dontWait: true)
         } catch let error as MessagingError where error.errorNumber == EAGAIN {
             switch message {
             case .heartbeat: break
-            case .result(let result): worker.hooks.log("no connection to the coordinator: dropped the result of tile \(result.tileIndex)")
-            case .failure(let failure): worker.hooks.log("no connection to the coordinator: dropped the failure of tile \(failure.tileIndex)")
-            default: worker.hooks.log("no connection to the coordinator: dropped a message")
+            case .result(let result):
+                arrivedAt[JobID(tile: result.tileIndex, attempt: result.attempt)] = nil
+                logger.warning("no connection to the coordinator: dropped the result of tile \(result.tileIndex)", metadata: about(result.tileIndex, result.attempt))
+            case .failure(let failure):
+                arrivedAt[JobID(tile: failure.tileIndex, attempt: failure.attempt)] = nil
+                logger.warning("no connection to the coordinator: dropped the failure of tile \(failure.tileIndex)", metadata: about(failure.tileIndex, failure.attempt))
+            default: logger.warning("no connection to the coordinator: dropped a message")
             }
             lastSent = now
             return
         }
         lastSent = now
+        metrics.sent(bytes: frames.reduce(0) { $0 + $1.count })
         switch message {
-        case .result: summary.tilesDone += 1
-        case .failure: summary.tilesFailed += 1
+        case .result(let result):
+            summary.tilesDone += 1
+            let arrived = arrivedAt.removeValue(forKey: JobID(tile: result.tileIndex, attempt: result.attempt)) ?? now
+            let modelSeconds = Double(result.computeMicroseconds) / 1e6
+            metrics.tileDone(latencySeconds: now - arrived, modelSeconds: modelSeconds)
+            logger.debug("tile \(result.tileIndex) attempt \(result.attempt) done in \(String(format: "%.3f", modelSeconds)) s (model)",
+                         metadata: about(result.tileIndex, result.attempt))
+        case .failure(let failure):
+            summary.tilesFailed += 1
+            arrivedAt[JobID(tile: failure.tileIndex, attempt: failure.attempt)] = nil
+            metrics.tileFailed()
+            logger.warning("tile \(failure.tileIndex) attempt \(failure.attempt) failed: \(failure.message)", metadata: about(failure.tileIndex, failure.attempt))
         default: break
         }
+    }
+
+    private func about(_ tile: Int, _ attempt: Int) -> Logger.Metadata {
+        [LogKey.tile: .stringConvertible(tile), LogKey.attempt: .stringConvertible(attempt)]
     }
 
     /// Returns true when the worker should stop.
@@ -241,7 +293,7 @@ private final class WorkerSession {
             if loaded?.package.sha256 != package.sha256 {
                 do {
                     loaded = LoadedModel(model: try worker.factory.make(package), package: package)
-                    worker.hooks.log("model \(package.kind) \(package.digest.prefix(12)) loaded: \(package.classNames.count) classes")
+                    logger.info("model \(package.kind) \(package.digest.prefix(12)) loaded: \(package.classNames.count) classes")
                 } catch {
                     try send(.bye(reason: "cannot load the model: \(error)"))
                     throw error
@@ -250,17 +302,19 @@ private final class WorkerSession {
             try send(.ready(credit: worker.settings.credit))
         case .job(let job):
             summary.jobsReceived += 1
+            metrics.jobReceived()
+            arrivedAt[JobID(tile: job.tileIndex, attempt: job.attempt)] = now
             enqueue(job)
         case .reset:
-            worker.hooks.log("the coordinator does not know this worker; saying hello again")
+            logger.notice("the coordinator does not know this worker; saying hello again")
             try send(.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)))
         case .bye(let reason):
-            worker.hooks.log("coordinator said bye: \(reason)")
+            logger.info("coordinator said bye: \(reason)")
             return true
         case .heartbeat:
             break
         case .hello, .ready, .result, .failure:
-            worker.hooks.log("dropped a \(message) message: only workers send those")
+            logger.warning("dropped a \(message) message: only workers send those")
         }
         return false
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Distributed
 import Foundation
+import Logging
 import Maps
 import Messaging
 
@@ -33,27 +34,34 @@ struct CoordinatorCommand: ParsableCommand {
 
     @OptionGroup var curve: CoordinatorCurveOptions
 
+    @OptionGroup var log: LogOptions
+
+    @OptionGroup var metricsOptions: MetricsOptions
+
     func validate() throws {
         try CountOption.checkSeconds(lease, "--lease")
         try CountOption.checkSeconds(workerTimeout, "--worker-timeout")
     }
 
     func run() throws {
-        let stop = ShutdownSignals.install(command: "coordinator")
-        // Keys first: a bad key file is one line at once, before the scene is opened.
         var hooks = Coordinator.Hooks()
+        hooks.logger = log.logger("coordinator")
+        let stop = ShutdownSignals.install(command: "coordinator", logger: hooks.logger)
+        // Keys first: a bad key file is one line at once, before the scene is opened.
         let context = try MessageContext()
         try curve.apply(to: &hooks, context: context)
+        let served = try metricsOptions.start(.coordinator, logger: hooks.logger)
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
-        for warning in setup.warnings { Console.error("coordinator: \(warning)") }
+        for warning in setup.warnings { hooks.logger.warning("\(warning)") }
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
-        hooks.log = { Console.error("coordinator: \($0)") }
+        hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
+        hooks.metrics = served.run
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update
@@ -61,6 +69,7 @@ struct CoordinatorCommand: ParsableCommand {
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
         let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
         Console.line("coordinator: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
+        served?.finish(stop: stop, logger: hooks.logger)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Messaging
 
 /// Worker processes on this machine for `pipeline run --workers N`: the same binary, started once
@@ -8,6 +9,10 @@ import Messaging
 final class LocalWorkerPool: @unchecked Sendable {
     private let count: Int
     private let threads: Int
+    /// Passed on to every worker (e.g. `--log-format json`).
+    private let arguments: [String]
+    /// Where the pool's own notices go (a worker replaced, one that cannot start), as `run: …`.
+    private let logger: Logger?
     private let lock = NSLock()
     private var processes: [Process] = []
     private var stopping = false
@@ -15,9 +20,11 @@ final class LocalWorkerPool: @unchecked Sendable {
     /// Replacements allowed in one run, so a worker that cannot start does not loop forever.
     private var restartBudget: Int
 
-    init(count: Int, threads: Int) {
+    init(count: Int, threads: Int, arguments: [String] = [], logger: Logger? = nil) {
+        self.logger = logger
         self.count = count
         self.threads = threads
+        self.arguments = arguments
         restartBudget = 10 * count
     }
 
@@ -30,7 +37,7 @@ final class LocalWorkerPool: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let number = lock.withLock { started += 1; return started }
         process.arguments = ["worker", "--connect", endpoint.description, "--threads", String(threads),
-                             "--name", "local-\(number)", "--give-up", "30"]
+                             "--name", "local-\(number)", "--give-up", "30"] + arguments
         // On a terminal, workers' log lines go through this process's console so they do not
         // land in the middle of the progress line; elsewhere they are inherited as they are.
         if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
@@ -42,7 +49,7 @@ final class LocalWorkerPool: @unchecked Sendable {
                 return true
             }
             if replace {
-                Console.error("run: worker local-\(number) died (status \(ended.terminationStatus)); starting another")
+                self.notice("worker local-\(number) died (status \(ended.terminationStatus)); starting another")
                 self.launch(endpoint)
             }
         }
@@ -50,8 +57,12 @@ final class LocalWorkerPool: @unchecked Sendable {
             try process.run()
             lock.withLock { processes.append(process) }
         } catch {
-            Console.error("run: cannot start a worker: \(error)")
+            notice("cannot start a worker: \(error)")
         }
+    }
+
+    private func notice(_ text: String) {
+        if let logger { logger.warning("\(text)") } else { Console.error("run: \(text)") }
     }
 
     /// Stops every worker at once: SIGTERM (a worker then finishes its tile and says BYE), and

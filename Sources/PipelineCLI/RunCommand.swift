@@ -1,6 +1,7 @@
 import ArgumentParser
 import Distributed
 import Foundation
+import Logging
 import Messaging
 import Scene
 
@@ -37,6 +38,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its journal, redoing no committed tile.")
     var resume = false
 
+    @OptionGroup var log: LogOptions
+
+    /// Local workers serve no endpoint of their own: the run's coordinator counts their tiles.
+    @OptionGroup var metricsOptions: MetricsOptions
+
     func validate() throws {
         try CountOption.check(workers, "--workers", in: 0...CountOption.maxLocalWorkers)
         if let threads { try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads) }
@@ -44,13 +50,15 @@ struct RunCommand: ParsableCommand {
 
 
     func run() throws {
-        let stop = ShutdownSignals.install(command: "run")
+        let logger = log.logger("run")
+        let stop = ShutdownSignals.install(command: "run", logger: logger)
+        let served = try metricsOptions.start(.coordinator, logger: logger)
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
-        for warning in setup.warnings { Console.error("run: \(warning)") }
+        for warning in setup.warnings { logger.warning("\(warning)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update
@@ -59,18 +67,22 @@ struct RunCommand: ParsableCommand {
         if workers == 0 {
             var executor = InProcessExecutor(model: setup.model)
             executor.delayMilliseconds = FaultInjection.fromEnvironment().delayMilliseconds
+            executor.metrics = served.run
             report = try run.run(with: executor)
         } else {
             let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-            let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)
+            let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker, arguments: log.arguments, logger: logger)
             defer { pool.stop() }
             var hooks = Coordinator.Hooks()
             hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
-            hooks.log = { Console.error("coordinator: \($0)") }
+            hooks.logger = log.logger("coordinator")
+            hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
+            hooks.metrics = served.run
             let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
             report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
         }
         let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
         Console.line("run: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
+        served?.finish(stop: stop, logger: logger)
     }
 }

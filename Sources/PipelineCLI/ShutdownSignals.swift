@@ -1,6 +1,7 @@
 import Dispatch
 import Distributed
 import Foundation
+import Logging
 
 /// SIGTERM and SIGINT for `run`, `coordinator` and `worker`: the first asks the loops to stop
 /// cleanly (`StopRequest`), a second exits at once.
@@ -13,8 +14,9 @@ enum ShutdownSignals {
     /// The first signal received, read by `PipelineCommand.main` for the exit status (128 + n).
     private static let state = Received()
 
-    /// Installs the handlers; returns the request the command's loops watch.
-    static func install(command: String) -> StopRequest {
+    /// Installs the handlers; returns the request the command's loops watch. With `logger`, the
+    /// notices go through it (so `--log-format json` covers them), else plain to standard error.
+    static func install(command: String, logger: Logger? = nil) -> StopRequest {
         let stop = StopRequest()
         for number in [SIGTERM, SIGINT] {
             // Ignored so the default action (die at once) does not run; the source still sees it.
@@ -23,11 +25,13 @@ enum ShutdownSignals {
             source.setEventHandler {
                 let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
                 if state.record(number) {
-                    Console.error("\(command): \(name) received: stopping cleanly (send it again to exit at once)")
+                    let notice = "\(name) received: stopping cleanly (send it again to exit at once)"
+                    if let logger { logger.notice("\(notice)") } else { Console.error("\(command): \(notice)") }
                     stop.request(name)
                 } else {
                     Console.endStatus()
-                    Console.error("\(command): \(name) received again: exiting at once")
+                    let notice = "\(name) received again: exiting at once"
+                    if let logger { logger.notice("\(notice)") } else { Console.error("\(command): \(notice)") }
                     _exit(128 + number)
                 }
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Distributed
 import Foundation
+import Logging
 import Messaging
 
 struct WorkerCommand: ParsableCommand {
@@ -24,6 +25,10 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var curve: WorkerCurveOptions
 
+    @OptionGroup var log: LogOptions
+
+    @OptionGroup var metricsOptions: MetricsOptions
+
     func validate() throws {
         try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads)
         if let giveUp { try CountOption.checkSeconds(giveUp, "--give-up") }
@@ -34,11 +39,15 @@ struct WorkerCommand: ParsableCommand {
                                        name: name ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
                                        threads: threads)
         settings.giveUpSeconds = giveUp
-        settings.stop = ShutdownSignals.install(command: "worker \(settings.name)")
         var hooks = Worker.Hooks()
-        hooks.log = { Console.error("worker \(settings.name): \($0)") }
+        hooks.logger = log.logger("worker \(settings.name)")
+        hooks.logger[metadataKey: LogKey.worker] = "\(settings.name)"
+        settings.stop = ShutdownSignals.install(command: "worker \(settings.name)", logger: hooks.logger)
+        let served = try metricsOptions.start(.worker, logger: hooks.logger)
+        hooks.metrics = served.worker
         try curve.apply(to: &hooks, settings: &settings)
         let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks).run(context: MessageContext())
-        Console.error("worker \(settings.name): done, \(summary.jobsReceived) jobs received, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
+        hooks.logger.info("done, \(summary.jobsReceived) jobs received, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
+        served?.finish(stop: settings.stop, logger: hooks.logger)
     }
 }

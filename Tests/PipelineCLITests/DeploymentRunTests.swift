@@ -67,7 +67,8 @@ import Testing
         try #require(shipped["BIND"] == "tcp://*:5555")
         let coordinatorEnvironment = try overriding(shipped, [
             "PIPELINE_FILE": fixture.pipeline, "SCENE_DIR": fixture.scene, "OUT_DIR": fixture.directory.file("systemd"),
-            "BIND": "tcp://*:\(port)", "CURVE_KEY": "\(keys)/coordinator.key", "ALLOWED_KEYS": "\(keys)/workers"])
+            "BIND": "tcp://*:\(port)", "CURVE_KEY": "\(keys)/coordinator.key", "ALLOWED_KEYS": "\(keys)/workers",
+            "METRICS_PORT": "0"])
         let coordinatorLine = try expand(try serviceSetting("systemd/pipeline-coordinator.service", "ExecStart"),
                                          environment: coordinatorEnvironment, instance: "", host: "")
         #expect(coordinatorLine.first == "/usr/local/bin/pipeline")
@@ -80,11 +81,14 @@ import Testing
         let hosts = namespaces ? try (0..<2).map { try NetworkNamespaceTests.Host(index: 10 + $0) } : []
         defer { hosts.forEach { $0.remove() } }
         let workerUnit = try serviceSetting("systemd/pipeline-worker@.service", "ExecStart")
+        let metricsBase = Int.random(in: 2000..<6000)
         let workers = try ["a", "b"].enumerated().map { index, name -> RunningProcess in
             let address = namespaces ? hosts[index].hostAddress : "127.0.0.1"
             let environment = try overriding(try environmentFile("systemd/worker.env"), [
                 "COORDINATOR": "tcp://\(address):\(port)", "THREADS": "1",
-                "SERVER_KEY": "\(keys)/coordinator.pub", "WORKER_KEY": "\(keys)/worker-\(name).key"])
+                "SERVER_KEY": "\(keys)/coordinator.pub", "WORKER_KEY": "\(keys)/worker-\(name).key",
+                // Instance 1 of each worker on this host: ports BASE1, two different bases.
+                "METRICS_PORT_BASE": String(metricsBase + index)])
             var line = try expand(workerUnit, environment: environment, instance: "1", host: namespaces ? hosts[index].name : "host-\(name)")
             #expect(line.first == "/usr/local/bin/pipeline")
             line[0] = PipelineBinary.url.path
@@ -96,6 +100,7 @@ import Testing
         }
         #expect(coordinator.wait(seconds: 120) == 0, "\(coordinator.errors)")
         #expect(try fixture.output("systemd") == fixture.reference)
+        #expect(coordinator.errors.contains("coordinator: metrics on http://0.0.0.0:"), "\(coordinator.errors)")
         for (index, worker) in workers.enumerated() {
             let name = namespaces ? hosts[index].name : "host-\(["a", "b"][index])"
             #expect(coordinator.errors.contains("joined: \(name)-1"), "\(coordinator.errors)")

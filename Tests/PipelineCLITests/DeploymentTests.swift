@@ -82,6 +82,25 @@ import Testing
         }
     }
 
+    /// Prometheus finds every pod's metrics: the scrape annotations name the port the container
+    /// passes to --metrics-port and exposes, and its logs are JSON lines.
+    @Test func kubernetesPodsAreScrapedOnTheirMetricsPort() throws {
+        for file in ["k8s/coordinator.yaml", "k8s/workers.yaml"] {
+            for document in try yamlDocuments(file) where document["kind"] as? String != "Service" {
+                let annotations = (((document["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["annotations"] as? [String: String] ?? [:]
+                #expect(annotations["prometheus.io/scrape"] == "true" && annotations["prometheus.io/path"] == "/metrics", "\(file): \(annotations)")
+                let container = try #require(containers(of: document).first)
+                let words = ((container["command"] as? [String] ?? []) + (container["args"] as? [String] ?? [])).joined(separator: " ")
+                    .split(whereSeparator: \.isWhitespace).map(String.init)
+                let flag = try #require(words.firstIndex(of: "--metrics-port"), "\(file): no --metrics-port")
+                #expect(annotations["prometheus.io/port"] == words[flag + 1], "\(file): annotation \(annotations["prometheus.io/port"] ?? "none"), flag \(words[flag + 1])")
+                let ports = container["ports"] as? [[String: Any]] ?? []
+                #expect(ports.contains { $0["name"] as? String == "metrics" && "\($0["containerPort"] ?? "")" == words[flag + 1] }, "\(file): \(ports)")
+                #expect(words.contains("json") && words.contains("--log-format"), "\(file)")
+            }
+        }
+    }
+
     /// Keys mounted from Secrets that are not files or not keys: one line naming the file (and line).
     @Test func unreadableAndMalformedKeyFilesAreOneLine() throws {
         let directory = try TemporaryDirectory()
@@ -243,7 +262,9 @@ import Testing
             return String(line[line.index(after: open)..<close])
         }
         try #require(!needed.isEmpty)
-        let base: Set<String> = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1"]
+        let base: Set<String> = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
+                                 // glibc's dynamic loader (package libc6), which SwiftNIO links for its thread-local storage.
+                                 "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"]
         let packages = Set(needed.filter { !$0.hasPrefix("libswift") && !$0.hasPrefix("libFoundation") && !$0.hasPrefix("libdispatch")
                                             && !$0.hasPrefix("lib_Foundation") && !$0.hasPrefix("libBlocksRuntime") && !base.contains($0) }
             .map { soname -> String in
