@@ -1,13 +1,17 @@
 import Foundation
 import Messaging
 
-/// Worker processes on this machine for `pipeline run --workers N`: the same binary, started once
+/// Worker processes on this machine for `pipeline run --workers N` and `pipeline tune --workers N`: the same binary, started once
 /// the coordinator listens. A worker that dies during the run is replaced (the coordinator retries
 /// its tiles); all are stopped when the run ends, and they give up by themselves if the coordinator
 /// dies.
 final class LocalWorkerPool: @unchecked Sendable {
     private let count: Int
     private let threads: Int
+    /// The command that owns the pool, naming it in log lines ("run", "tune").
+    private let command: String
+    /// Seconds a worker waits for a lost coordinator before exiting (`worker --give-up`).
+    private let giveUpSeconds: Int
     private let lock = NSLock()
     private var processes: [Process] = []
     private var stopping = false
@@ -15,9 +19,11 @@ final class LocalWorkerPool: @unchecked Sendable {
     /// Replacements allowed in one run, so a worker that cannot start does not loop forever.
     private var restartBudget: Int
 
-    init(count: Int, threads: Int) {
+    init(count: Int, threads: Int, command: String = "run", giveUpSeconds: Int = 30) {
         self.count = count
         self.threads = threads
+        self.command = command
+        self.giveUpSeconds = giveUpSeconds
         restartBudget = 10 * count
     }
 
@@ -30,7 +36,7 @@ final class LocalWorkerPool: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let number = lock.withLock { started += 1; return started }
         process.arguments = ["worker", "--connect", endpoint.description, "--threads", String(threads),
-                             "--name", "local-\(number)", "--give-up", "30"]
+                             "--name", "local-\(number)", "--give-up", String(giveUpSeconds)]
         // On a terminal, workers' log lines go through this process's console so they do not
         // land in the middle of the progress line; elsewhere they are inherited as they are.
         if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
@@ -42,7 +48,7 @@ final class LocalWorkerPool: @unchecked Sendable {
                 return true
             }
             if replace {
-                Console.error("run: worker local-\(number) died (status \(ended.terminationStatus)); starting another")
+                Console.error("\(self.command): worker local-\(number) died (status \(ended.terminationStatus)); starting another")
                 self.launch(endpoint)
             }
         }
@@ -50,7 +56,7 @@ final class LocalWorkerPool: @unchecked Sendable {
             try process.run()
             lock.withLock { processes.append(process) }
         } catch {
-            Console.error("run: cannot start a worker: \(error)")
+            Console.error("\(command): cannot start a worker: \(error)")
         }
     }
 
