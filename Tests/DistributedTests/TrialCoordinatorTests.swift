@@ -17,6 +17,9 @@ import Testing
         var jobs: [(trial: Int, attempt: Int, worker: String, files: TrialFiles)] = []
         /// What the last epoch's PROGRESS carried, per trial: sent with the next attempt.
         var kept: [Int: TrialFiles] = [:]
+        /// The trial each worker holds; set when one is given a trial while it holds another.
+        var holding: [String: Int] = [:]
+        var doubleBooked = false
 
         init(count: Int) { self.count = count }
         var hasMoreTrials: Bool { drawn < count }
@@ -27,14 +30,22 @@ import Testing
         }
         func job(trial: Int, attempt: Int, worker: String) throws -> TrialJob {
             jobs.append((trial, attempt, worker, kept[trial] ?? TrialFiles()))
+            if holding[worker] != nil { doubleBooked = true }
+            holding[worker] = trial
             return TrialJob(trial: trial, attempt: attempt, spec: "{\"trial\": \(trial)}", files: kept[trial] ?? TrialFiles())
         }
         func progress(_ progress: TrialProgress, worker: String) throws {
             self.progress.append(progress)
             if progress.kind == .epoch { kept[progress.trial] = progress.files }
         }
-        func finished(_ outcome: TrialOutcome, worker: String) throws { outcomes[outcome.trial] = outcome }
-        func failed(trial: Int, attempt: Int, reason: String, final: Bool) throws { failures.append((trial, attempt, reason, final)) }
+        func finished(_ outcome: TrialOutcome, worker: String) throws {
+            outcomes[outcome.trial] = outcome
+            holding[worker] = nil
+        }
+        func failed(trial: Int, attempt: Int, reason: String, final: Bool) throws {
+            failures.append((trial, attempt, reason, final))
+            holding = holding.filter { $0.value != trial }
+        }
     }
 
     /// Runs `source` with one worker per runner (nil: a worker that cannot train trials).
@@ -72,8 +83,10 @@ import Testing
         #expect(source.outcomes.keys.sorted() == [1, 2, 3] && source.failures.isEmpty)
         #expect(source.outcomes[3]?.files[.model] == [3] && source.outcomes[2]?.bestJaccard == 0.2)
         #expect(source.progress.filter { $0.kind == .epoch }.count == 6)
-        // Both trial workers took trials; the third worker (no runner) was sent away.
-        #expect(Set(source.jobs.map(\.worker)) == ["w1", "w2"] && source.jobs.count == 3)
+        // Both trial workers joined, neither was given a trial while it held one; the third
+        // worker (no runner) was sent away.
+        #expect(source.jobs.count == 3 && !source.doubleBooked)
+        #expect(Set(source.jobs.map(\.worker)).isSubset(of: ["w1", "w2"]))
         #expect(summary.workersSeen == 2 && summary.attemptsFailed == 0)
     }
 
