@@ -59,8 +59,8 @@ import Testing
             for (index, runner) in runners.enumerated() {
                 var workerSettings = Worker.Settings(endpoint: endpoints[0], name: "w\(index + 1)", threads: 1)
                 workerSettings.giveUpSeconds = 20
-                let worker = Worker(settings: workerSettings, factory: ModelFactory(), trials: runner)
-                Thread.detachNewThread { _ = try? worker.run(context: context) }
+                let settings = workerSettings
+                Thread.detachNewThread { _ = try? Worker(settings: settings, factory: ModelFactory(), trials: runner).run(context: context) }
             }
         }
         return try TrialCoordinator(settings: settings, hooks: hooks, context: context).run(source)

@@ -76,9 +76,9 @@ import Testing
         #expect(status == 0, "\(process.errors)")
         let victim = try #require(killed, "no trial was caught mid-way: \(process.output)")
         let err = process.errors
-        // The coordinator saw the worker go and re-ran its trial...
-        #expect(err.contains("tune: trial \(victim.trial) attempt 1 failed: worker local-"), "\(err)")
-        #expect(err.contains("went silent; running it again"), "\(err)")
+        // The coordinator saw the worker go (silent, or its connection gone) and re-ran its trial...
+        let failure = try #require(captures("tune: trial \(victim.trial) attempt 1 failed: worker local-\\d (went silent|unreachable); running it again", in: err), "\(err)")
+        #expect(failure.count == 1)
         // ...and another worker process says it trained attempt 2 from the shipped checkpoint.
         let rerun = try #require(captures("worker (local-\\d): trial \(victim.trial) \\(attempt 2\\) started in process (\\d+), from the checkpoint it carries", in: err), "\(err)")
         #expect(Int32(rerun[1]) != victim.pid)
