@@ -74,7 +74,7 @@ struct TuneCommand: ParsableCommand {
             let local = localWorkers
             let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
             Console.line("tune: \(spec.trials) trials (\(search.algorithmDescription)) over \(search.columns.joined(separator: ", ")); "
-                         + "\(local) local worker(s), \(perWorker) thread(s) each" + (bind.isEmpty ? "" : ", and remote workers")
+                         + (local == 0 ? "remote workers only" : "\(local) local worker(s), \(perWorker) thread(s) each" + (bind.isEmpty ? "" : ", and remote workers"))
                          + "; output \(search.folder.path)")
             let pool = LocalWorkerPool(count: local, threads: perWorker, command: "tune", giveUpSeconds: 10)
             defer { pool.stop() }

@@ -123,7 +123,7 @@ import Testing
             }
             return TrialOutcome(trial: job.trial, attempt: job.attempt, bestJaccard: 0.3, bestEpoch: 1, epochsDone: 1, trainingSeconds: 3, files: TrialFiles())
         }
-        let summary = try search(source, runners: [long], lease: 1)
+        let summary = try search(source, runners: [long], lease: 2)
         #expect(source.outcomes[1]?.bestJaccard == 0.3 && source.failures.isEmpty && summary.attemptsFailed == 0)
     }
 }
