@@ -23,11 +23,11 @@ import Testing
             let decoded = try WireMessage(frames: message.frames())
             #expect(decoded.frames() == message.frames(), "\(message)")
         }
-        guard case .progress(let progress) = try WireMessage(frames: messages[3].frames()) else { return Issue.record("not progress") }
+        guard case .progress(let progress) = try WireMessage(frames: messages[3].frames()) else { Issue.record("not progress"); return }
         #expect(progress.validationJaccard == 0.125 && progress.files == files && progress.kind == .epoch)
-        guard case .progress(let step) = try WireMessage(frames: messages[2].frames()) else { return Issue.record("not progress") }
+        guard case .progress(let step) = try WireMessage(frames: messages[2].frames()) else { Issue.record("not progress"); return }
         #expect(step.validationJaccard == nil)
-        guard case .trialResult(let empty) = try WireMessage(frames: messages[5].frames()) else { return Issue.record("not a result") }
+        guard case .trialResult(let empty) = try WireMessage(frames: messages[5].frames()) else { Issue.record("not a result"); return }
         #expect(empty.bestJaccard == nil && empty.bestEpoch == nil)
     }
 
