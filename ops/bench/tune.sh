@@ -37,7 +37,7 @@ for workers in 1 2; do
   rm -rf "$work/search-$workers"
   cat > "$work/tune-$workers.yaml" <<YAML
 version: 1
-training: train.yaml
+training: $work/train.yaml
 trials: $trials
 algorithm: random
 trial: {epochs: $epochs, steps_per_epoch: $steps}
