@@ -150,8 +150,10 @@ final class CoordinatorSession {
         case .ready, .heartbeat, .failure, .bye:
             // From a worker we do not know (timed out, or we restarted): ask it to start over.
             send(to: worker, WireMessage.reset.frames())
-        case .model, .job, .reset:
+        case .model, .job, .reset, .trial:
             logger.warning("dropped a \(message) message from worker \(worker): only the coordinator sends those", metadata: about(worker))
+        case .progress, .trialResult:
+            logger.warning("dropped a trial message from worker \(worker): this coordinator runs tiles, not trials", metadata: about(worker))
         }
     }
 

@@ -197,6 +197,15 @@ final class Scheduler {
         return fail(tile: tile, attempt: attempt, reason: message)
     }
 
+    /// A PROGRESS (long jobs: training trials): the lease of the worker holding the job's current
+    /// attempt starts again. False for anyone else's (a stale attempt's progress is ignored).
+    func progress(from worker: WorkerKey, tile: Int, attempt: Int, now: Double) -> Bool {
+        seen(worker, now: now)
+        guard let lease = leases[tile], lease.attempt == attempt, lease.worker == worker else { return false }
+        leases[tile] = Lease(worker: worker, attempt: attempt, deadline: now + settings.leaseSeconds)
+        return true
+    }
+
     /// Leases past their deadline fail; workers silent too long are removed.
     func expire(now: Double) -> (failures: [Failure], goneWorkers: [WorkerKey]) {
         var failures: [Failure] = []

@@ -24,14 +24,20 @@ enum WireMessage {
     /// Coordinator → a worker it does not know (it timed out, or the coordinator restarted): start
     /// again with HELLO.
     case reset
+    /// Coordinator → worker: train one trial of a `pipeline tune` search.
+    case trial(TrialJob)
+    /// Worker → coordinator: a trial's progress (extends its lease; checkpoints after each epoch).
+    case progress(TrialProgress)
+    /// Worker → coordinator: a trial's result, model and metrics. Returns one credit.
+    case trialResult(TrialOutcome)
 
     static let magic: [UInt8] = Array("UNPW".utf8)
-    static let protocolVersion: UInt8 = 2
+    static let protocolVersion: UInt8 = 3
     /// No message has more frames than this (a JOB has 3); more is malformed.
     static let maxFrames = 4
 
     private enum Kind: UInt8 {
-        case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset
+        case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset, trial, progress, trialResult
     }
 
     // MARK: Encoding
@@ -97,6 +103,15 @@ enum WireMessage {
         case .reset:
             header.write(Kind.reset.rawValue)
             return [header.bytes]
+        case .trial(let job):
+            header.write(Kind.trial.rawValue)
+            return job.write(to: &header)
+        case .progress(let progress):
+            header.write(Kind.progress.rawValue)
+            return progress.write(to: &header)
+        case .trialResult(let outcome):
+            header.write(Kind.trialResult.rawValue)
+            return outcome.write(to: &header)
         }
     }
 
@@ -177,13 +192,22 @@ enum WireMessage {
         case .reset:
             try expectFrames(1)
             self = .reset
+        case .trial:
+            try expectFrames(2)
+            self = .trial(try TrialJob(reader: &reader, frames: frames))
+        case .progress:
+            try expectFrames(2)
+            self = .progress(try TrialProgress(reader: &reader, frames: frames))
+        case .trialResult:
+            try expectFrames(2)
+            self = .trialResult(try TrialOutcome(reader: &reader, frames: frames))
         }
     }
 }
 
 struct Hello: Equatable {
     var threads: Int
-    /// Bit flags; none defined yet (reserved for compression, TTA modes, ...).
+    /// Bit flags (`WorkerCapability`): 1 = trains trials.
     var capabilities: UInt32
     var name: String
 }

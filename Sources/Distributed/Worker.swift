@@ -7,7 +7,8 @@ import Scene
 
 /// A worker: connects to a coordinator, receives the model (checked by SHA-256), asks for work with
 /// credit, runs each tile (normalize, model, quantize) on a compute thread while its main thread
-/// keeps the connection alive with heartbeats, and sends results back. If the coordinator goes
+/// keeps the connection alive with heartbeats, and sends results back. Given a `TrialRunner`, it
+/// also trains `pipeline tune` trials (the job says which: JOB or TRIAL). If the coordinator goes
 /// silent it reconnects and says HELLO again; it exits when the coordinator says BYE.
 public final class Worker {
     public struct Settings: Sendable {
@@ -52,18 +53,24 @@ public final class Worker {
         public var jobsReceived = 0
         public var tilesDone = 0
         public var tilesFailed = 0
+        public var trialsDone = 0
         public var reconnects = 0
     }
 
     let settings: Settings
     let factory: ModelFactory
     let hooks: Hooks
+    /// Trains trials (nil: this worker runs tiles only, and says so in HELLO).
+    let trials: TrialRunner?
 
-    public init(settings: Settings, factory: ModelFactory, hooks: Hooks = Hooks()) {
+    public init(settings: Settings, factory: ModelFactory, hooks: Hooks = Hooks(), trials: TrialRunner? = nil) {
         self.settings = settings
         self.factory = factory
         self.hooks = hooks
+        self.trials = trials
     }
+
+    var hello: Hello { Hello(threads: settings.threads, capabilities: trials == nil ? 0 : WorkerCapability.trials, name: settings.name) }
 
     public func run(context: MessageContext) throws -> Summary {
         try WorkerSession(worker: self, context: context).run()
@@ -93,6 +100,8 @@ private final class ComputeQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [WireMessage] = []
     private var pending = 0
+    /// Trials among `pending`: a leaving worker does not wait for them (it may take hours).
+    private var trials = 0
     private var draining = false
     let queue = DispatchQueue(label: "pipeline.worker.compute")
 
@@ -100,13 +109,15 @@ private final class ComputeQueue: @unchecked Sendable {
     func take() -> [WireMessage] { lock.withLock { defer { outcomes = [] }; return outcomes } }
 
     /// Counts a job in; `start` (on the compute thread) says whether to run it, `finish` counts it out.
-    func added() { lock.withLock { pending += 1 } }
+    func added(trial: Bool = false) { lock.withLock { pending += 1; trials += trial ? 1 : 0 } }
     func start() -> Bool { lock.withLock { !draining } }
-    func finish() { lock.withLock { pending -= 1 } }
+    func finish(trial: Bool = false) { lock.withLock { pending -= 1; trials -= trial ? 1 : 0 } }
     /// Jobs not started yet will not be: they are handed back with BYE.
     func drain() { lock.withLock { draining = true } }
     /// True when no job is running or waiting (outcomes may still be untaken).
     var isIdle: Bool { lock.withLock { pending == 0 } }
+    /// True when only trials are running or waiting: a leaving worker hands them back as they are.
+    var onlyTrials: Bool { lock.withLock { pending == trials } }
 }
 
 /// The model and its package, handed to the compute thread. Only that thread runs the model.
@@ -172,7 +183,7 @@ private final class WorkerSession {
         try worker.hooks.prepareSocket(socket)
         let monitor = try SocketMonitor(socket, watching: SocketEvent.Kinds.handshakeFailures.union(.handshakeSucceeded))
         try socket.connect(worker.settings.endpoint)
-        try socket.send(WireMessage.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)).frames())
+        try socket.send(WireMessage.hello(worker.hello).frames())
         return (socket, monitor)
     }
 
@@ -210,9 +221,9 @@ private final class WorkerSession {
             if leaving == nil, let reason = settings.stop.reason {
                 leaving = reason
                 compute.drain()
-                logger.notice("stopping on \(reason): finishing the running tile, handing back the rest")
+                logger.notice("stopping on \(reason): finishing the running tile, handing back the rest (a running trial too)")
             }
-            if let leaving, compute.isIdle {
+            if let leaving, compute.onlyTrials {
                 for outcome in compute.take() { try send(outcome) }
                 try send(.bye(reason: "stopping on \(leaving)"))
                 // Linger a moment so the last result and the BYE leave before the socket closes.
@@ -258,6 +269,8 @@ private final class WorkerSession {
             case .failure(let failure):
                 arrivedAt[JobID(tile: failure.tileIndex, attempt: failure.attempt)] = nil
                 logger.warning("no connection to the coordinator: dropped the failure of tile \(failure.tileIndex)", metadata: about(failure.tileIndex, failure.attempt))
+            case .trialResult(let outcome):
+                logger.warning("no connection to the coordinator: dropped the result of trial \(outcome.trial)")
             default: logger.warning("no connection to the coordinator: dropped a message")
             }
             lastSent = now
@@ -278,6 +291,8 @@ private final class WorkerSession {
             arrivedAt[JobID(tile: failure.tileIndex, attempt: failure.attempt)] = nil
             metrics.tileFailed()
             logger.warning("tile \(failure.tileIndex) attempt \(failure.attempt) failed: \(failure.message)", metadata: about(failure.tileIndex, failure.attempt))
+        case .trialResult:
+            summary.trialsDone += 1
         default: break
         }
     }
@@ -305,15 +320,18 @@ private final class WorkerSession {
             metrics.jobReceived()
             arrivedAt[JobID(tile: job.tileIndex, attempt: job.attempt)] = now
             enqueue(job)
+        case .trial(let job):
+            summary.jobsReceived += 1
+            enqueue(job)
         case .reset:
             logger.notice("the coordinator does not know this worker; saying hello again")
-            try send(.hello(Hello(threads: worker.settings.threads, capabilities: 0, name: worker.settings.name)))
+            try send(.hello(worker.hello))
         case .bye(let reason):
             logger.info("coordinator said bye: \(reason)")
             return true
         case .heartbeat:
             break
-        case .hello, .ready, .result, .failure:
+        case .hello, .ready, .result, .failure, .progress, .trialResult:
             logger.warning("dropped a \(message) message: only workers send those")
         }
         return false
@@ -333,6 +351,25 @@ private final class WorkerSession {
             if faults.hangTile == job.tileIndex { while true { sleep(3600) } }
             if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
             compute.post(WorkerSession.run(job, on: loaded))
+        }
+    }
+
+    /// A trial trains on the compute thread like a tile; its progress goes out as it comes.
+    private func enqueue(_ job: TrialJob) {
+        guard let runner = worker.trials else {
+            compute.post(.failure(JobFailure(tileIndex: job.trial, attempt: job.attempt, message: "worker \(worker.settings.name) cannot train trials")))
+            return
+        }
+        let compute = self.compute
+        compute.added(trial: true)
+        compute.queue.async {
+            defer { compute.finish(trial: true) }
+            guard compute.start() else { return }
+            do {
+                compute.post(.trialResult(try runner(job) { compute.post(.progress($0)) }))
+            } catch {
+                compute.post(.failure(JobFailure(tileIndex: job.trial, attempt: job.attempt, message: "\(error)")))
+            }
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Messaging
 
-/// Worker processes on this machine for `pipeline run --workers N`: the same binary, started once
+/// Worker processes on this machine for `pipeline run --workers N` and `pipeline tune --workers N`: the same binary, started once
 /// the coordinator listens. A worker that dies during the run is replaced (the coordinator retries
 /// its tiles); all are stopped when the run ends, and they give up by themselves if the coordinator
 /// dies.
@@ -11,8 +11,12 @@ final class LocalWorkerPool: @unchecked Sendable {
     private let threads: Int
     /// Passed on to every worker (e.g. `--log-format json`).
     private let arguments: [String]
-    /// Where the pool's own notices go (a worker replaced, one that cannot start), as `run: …`.
+    /// Where the pool's own notices go (a worker replaced, one that cannot start); without one, `COMMAND: …` on stderr.
     private let logger: Logger?
+    /// The command that owns the pool, naming it in log lines ("run", "tune").
+    private let command: String
+    /// Seconds a worker waits for a lost coordinator before exiting (`worker --give-up`).
+    private let giveUpSeconds: Int
     private let lock = NSLock()
     private var processes: [Process] = []
     private var stopping = false
@@ -20,11 +24,13 @@ final class LocalWorkerPool: @unchecked Sendable {
     /// Replacements allowed in one run, so a worker that cannot start does not loop forever.
     private var restartBudget: Int
 
-    init(count: Int, threads: Int, arguments: [String] = [], logger: Logger? = nil) {
+    init(count: Int, threads: Int, arguments: [String] = [], logger: Logger? = nil, command: String = "run", giveUpSeconds: Int = 30) {
         self.logger = logger
         self.count = count
         self.threads = threads
         self.arguments = arguments
+        self.command = command
+        self.giveUpSeconds = giveUpSeconds
         restartBudget = 10 * count
     }
 
@@ -37,7 +43,7 @@ final class LocalWorkerPool: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let number = lock.withLock { started += 1; return started }
         process.arguments = ["worker", "--connect", endpoint.description, "--threads", String(threads),
-                             "--name", "local-\(number)", "--give-up", "30"] + arguments
+                             "--name", "local-\(number)", "--give-up", String(giveUpSeconds)] + arguments
         // On a terminal, workers' log lines go through this process's console so they do not
         // land in the middle of the progress line; elsewhere they are inherited as they are.
         if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
@@ -62,7 +68,7 @@ final class LocalWorkerPool: @unchecked Sendable {
     }
 
     private func notice(_ text: String) {
-        if let logger { logger.warning("\(text)") } else { Console.error("run: \(text)") }
+        if let logger { logger.warning("\(text)") } else { Console.error("\(command): \(text)") }
     }
 
     /// Stops every worker at once: SIGTERM (a worker then finishes its tile and says BYE), and

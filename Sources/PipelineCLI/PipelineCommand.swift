@@ -9,7 +9,7 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Distributed U-Net segmentation of large multi-band satellite scenes.",
-        subcommands: [RunCommand.self, TrainCommand.self, TuneCommand.self, TuneTrialCommand.self, ExportCommand.self, EvalCommand.self, CoordinatorCommand.self, WorkerCommand.self, SynthCommand.self, InspectCommand.self, BenchCommand.self, InferCommand.self, KeygenCommand.self]
+        subcommands: [RunCommand.self, TrainCommand.self, TuneCommand.self, ExportCommand.self, EvalCommand.self, CoordinatorCommand.self, WorkerCommand.self, SynthCommand.self, InspectCommand.self, BenchCommand.self, InferCommand.self, KeygenCommand.self]
     )
 
     /// Runs the command; every error reaches the user as one line on standard error (the

@@ -1,47 +1,39 @@
+import Distributed
 import Foundation
 import PipelineConfig
 import TrainingRun
 
-/// Runs a search's trials as local `pipeline tune-trial` processes, `workers` at a time.
+/// A search's trials as a `TrialSource` for the `TrialCoordinator`, which runs them as jobs on
+/// `pipeline worker`s (local or remote). Everything the search keeps is in its output folder.
 ///
-/// Each trial's values are drawn (random or TPE, from the trials finished so far) and written to
-/// OUT/trials/NNN/trial.json before its process starts, so a resumed search trains exactly what
-/// was recorded and draws new trials from the recorded results. A process killed by a signal is
-/// started again (resuming from the trial's last checkpoint), up to `attemptsPerTrial` times; one
-/// that fails with an error records the error and the search goes on.
-final class TuneSearch {
-    static let attemptsPerTrial = 3
+/// Each trial's values are drawn (random or TPE, from the trials finished so far) when a worker is
+/// free, and written to OUT/trials/NNN/trial.json before its first attempt, so a resumed search
+/// trains exactly what was recorded and draws new trials from the recorded results. Workers send
+/// each finished epoch's checkpoints and metrics; they are kept in the trial's folder, and any
+/// later attempt (a worker died, or `--resume`) continues from them.
+final class TuneSearch: TrialSource {
     let spec: TuneSpec
     let base: TrainingSpec
-    let workers: Int
-    let threads: Int
     let folder: TuneFolder
     let columns: [String]
 
-    private struct Running {
-        let number: Int
-        let process: Process
-        let attempt: Int
-        let attemptsThisSession: Int
-        let log: String
-        /// How much of the log has been read for epoch lines.
-        var read = 0
-    }
-
     private var records: [Int: TrialRecord] = [:]
     private var results: [Int: TrialResult] = [:]
-    private var running: [Running] = []
+    private var inFlight = Set<Int>()
+    /// Attempt numbers go on across sessions (attempt-K.log): this session's attempt a of a
+    /// trial is its `attemptBase + a`.
+    private var attemptBase: [Int: Int] = [:]
 
-    init(spec: TuneSpec, base: TrainingSpec, workers: Int, threads: Int) {
+    init(spec: TuneSpec, base: TrainingSpec) {
         self.spec = spec
         self.base = base
-        self.workers = workers
-        self.threads = threads
         folder = TuneFolder(path: spec.output)
         columns = spec.space.columns
     }
 
-    func run(resume: Bool) throws {
+    /// Checks the folder (a fresh search refuses one that holds a search; `resume` needs one) and
+    /// reads what an earlier session recorded.
+    func prepare(resume: Bool) throws {
         let files = FileManager.default
         if resume {
             guard files.fileExists(atPath: folder.trials) else {
@@ -53,7 +45,8 @@ final class TuneSearch {
         do { try files.createDirectory(atPath: folder.trials, withIntermediateDirectories: true) } catch {
             throw ValidationFailure(message: "\(folder.path): cannot create the output folder: \(error.localizedDescription)")
         }
-        for number in 1...max(spec.trials, recordedTrialCount()) {
+        let recorded = ((try? files.contentsOfDirectory(atPath: folder.trials)) ?? []).compactMap { Int($0) }.max() ?? 0
+        for number in 1...max(spec.trials, recorded) {
             if let record = TuneFolder.read(TrialRecord.self, from: TuneFolder.record(in: folder.trial(number))) { records[number] = record }
             if let result = TuneFolder.read(TrialResult.self, from: TuneFolder.result(in: folder.trial(number))) { results[number] = result }
         }
@@ -61,126 +54,156 @@ final class TuneSearch {
             let unfinished = records.keys.filter { results[$0] == nil }.count
             Console.line("tune: resuming \(folder.path): \(results.count) finished trial(s) kept, \(unfinished) unfinished run again")
         }
-        Console.line("tune: \(spec.trials) trials (\(describe(spec.algorithm))) over \(columns.joined(separator: ", ")); "
-                     + "\(workers) at a time, \(threads) thread(s) each; output \(folder.path)")
-
-        while true {
-            while running.count < workers, let number = nextTrial() { try launch(number, attemptsThisSession: 1) }
-            if running.isEmpty { break }
-            Thread.sleep(forTimeInterval: 0.2)
-            forwardEpochs()
-            for ended in running where !ended.process.isRunning {
-                running.removeAll { $0.number == ended.number }
-                try finish(ended)
-            }
-        }
-        try report()
     }
 
-    /// Each running trial's finished epochs, from its log: `tune: trial 2: epoch 1 done in ...`.
-    private func forwardEpochs() {
-        for index in running.indices {
-            guard let handle = FileHandle(forReadingAtPath: running[index].log) else { continue }
-            defer { try? handle.close() }
-            try? handle.seek(toOffset: UInt64(running[index].read))
-            let data = handle.readDataToEndOfFile()
-            guard let end = data.lastIndex(of: UInt8(ascii: "\n")) else { continue }
-            running[index].read += end - data.startIndex + 1
-            for line in String(decoding: data[data.startIndex...end], as: UTF8.self).split(separator: "\n") {
-                for part in line.split(separator: "\r") where part.hasPrefix("train: epoch ") && part.contains(" done in ") {
-                    Console.line("tune: trial \(running[index].number): " + part.dropFirst("train: ".count))
-                }
-            }
-        }
-    }
-
-    private func recordedTrialCount() -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.trials)) ?? []
-        return names.compactMap { Int($0) }.max() ?? 0
-    }
-
-    /// An unfinished recorded trial first (after --resume), else a new one drawn now.
-    private func nextTrial() -> Int? {
-        let busy = Set(running.map(\.number))
-        if let unfinished = records.keys.sorted().first(where: { results[$0] == nil && !busy.contains($0) }) { return unfinished }
-        guard let number = (1...spec.trials).first(where: { records[$0] == nil }) else { return nil }
-        let history = records.keys.sorted().compactMap { n -> TrialSuggester.Observation? in
-            guard let score = results[n]?.bestJaccard, let record = records[n] else { return nil }
-            return TrialSuggester.Observation(point: record.point, score: score)
-        }
-        let point = spec.suggester.suggest(trial: number - 1, history: history)
-        records[number] = spec.space.record(trial: number, point: point, search: spec, base: base)
-        return number
-    }
-
-    private func launch(_ number: Int, attemptsThisSession: Int) throws {
-        let trialFolder = folder.trial(number)
-        let files = FileManager.default
-        try? files.createDirectory(atPath: trialFolder, withIntermediateDirectories: true)
-        guard let record = records[number] else { return }
-        if !files.fileExists(atPath: TuneFolder.record(in: trialFolder)) { try TuneFolder.write(record, to: TuneFolder.record(in: trialFolder)) }
-        // Attempts are numbered across sessions so no log is overwritten.
-        var attempt = 1
-        while files.fileExists(atPath: TuneFolder.attemptLog(in: trialFolder, attempt: attempt)) { attempt += 1 }
-        let logPath = TuneFolder.attemptLog(in: trialFolder, attempt: attempt)
-        guard files.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else {
-            throw ValidationFailure(message: "\(logPath): cannot create the trial's log")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["tune-trial", trialFolder, "--threads", String(threads)] + (attempt > 1 ? ["--resume"] : [])
-        process.standardOutput = log
-        process.standardError = log
-        do { try process.run() } catch {
-            throw ValidationFailure(message: "cannot start a trial process: \(error.localizedDescription)")
-        }
-        try? log.close()
-        running.append(Running(number: number, process: process, attempt: attempt, attemptsThisSession: attemptsThisSession, log: logPath))
-        let values = zip(columns, record.values(columns)).map { "\($0) \($1)" }.joined(separator: ", ")
-        Console.line("tune: trial \(number)/\(spec.trials) started (attempt \(attempt), process \(process.processIdentifier)): \(values)")
-    }
-
-    private func finish(_ ended: Running) throws {
-        let trialFolder = folder.trial(ended.number)
-        let status = ended.process.terminationStatus
-        let killed = ended.process.terminationReason == .uncaughtSignal
-        if !killed, status == 0, let result = TuneFolder.read(TrialResult.self, from: TuneFolder.result(in: trialFolder)) {
-            results[ended.number] = result
-            Console.line(String(format: "tune: trial %d finished in %.1f s: best validation Jaccard %.4f (epoch %d of %d)", ended.number,
-                                result.seconds, result.bestJaccard ?? .nan, result.bestEpoch ?? 0, result.epochs))
-            return
-        }
-        if killed, ended.attemptsThisSession < Self.attemptsPerTrial {
-            Console.error("tune: trial \(ended.number)'s process \(ended.process.processIdentifier) was killed (signal \(status)); running it again")
-            try launch(ended.number, attemptsThisSession: ended.attemptsThisSession + 1)
-            return
-        }
-        let log = TuneFolder.attemptLog(in: trialFolder, attempt: ended.attempt)
-        let lastLine = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").last.map(String.init)
-        let reason = killed ? "killed by signal \(status) in \(Self.attemptsPerTrial) attempts" : (lastLine ?? "exit status \(status)")
-        let result = TrialResult(bestJaccard: nil, bestEpoch: nil, epochs: 0, seconds: TuneTrialCommand.trainingSeconds(metrics: trialFolder + "/metrics.csv"),
-                                 error: reason)
-        try TuneFolder.write(result, to: TuneFolder.result(in: trialFolder))
-        results[ended.number] = result
-        Console.error("tune: trial \(ended.number) failed (log \(log)): \(reason)")
-    }
-
-    private func describe(_ algorithm: TuneAlgorithm) -> String {
-        switch algorithm {
+    var finishedCount: Int { results.count }
+    var algorithmDescription: String {
+        switch spec.algorithm {
         case .random: "random search"
         case .tpe(let startup, let gamma, let candidates): "TPE after \(startup) random trials, gamma \(gamma), \(candidates) candidates"
         }
     }
 
+    // MARK: TrialSource
+
+    var hasMoreTrials: Bool {
+        records.keys.contains { results[$0] == nil && !inFlight.contains($0) } || (1...spec.trials).contains { records[$0] == nil }
+    }
+
+    /// An unfinished recorded trial first (after --resume), else a new one drawn now.
+    func nextTrial() throws -> Int? {
+        let number: Int
+        if let unfinished = records.keys.sorted().first(where: { results[$0] == nil && !inFlight.contains($0) }) {
+            number = unfinished
+        } else if let fresh = (1...spec.trials).first(where: { records[$0] == nil }) {
+            let history = records.keys.sorted().compactMap { n -> TrialSuggester.Observation? in
+                guard let score = results[n]?.bestJaccard, let record = records[n] else { return nil }
+                return TrialSuggester.Observation(point: record.point, score: score)
+            }
+            let point = spec.suggester.suggest(trial: fresh - 1, history: history)
+            let record = spec.space.record(trial: fresh, point: point, search: spec, base: base)
+            try? FileManager.default.createDirectory(atPath: folder.trial(fresh), withIntermediateDirectories: true)
+            try TuneFolder.write(record, to: TuneFolder.record(in: folder.trial(fresh)))
+            records[fresh] = record
+            number = fresh
+        } else {
+            return nil
+        }
+        inFlight.insert(number)
+        return number
+    }
+
+    func job(trial: Int, attempt: Int, worker: String) throws -> TrialJob {
+        let trialFolder = folder.trial(trial)
+        if attemptBase[trial] == nil {
+            var done = 0
+            while FileManager.default.fileExists(atPath: TuneFolder.attemptLog(in: trialFolder, attempt: done + 1)) { done += 1 }
+            attemptBase[trial] = done
+        }
+        let overall = attemptBase[trial]! + attempt
+        guard let record = records[trial] else { throw ValidationFailure(message: "\(trialFolder): trial \(trial) has no record") }
+        // A previous attempt's last finished epoch, to continue from.
+        var files = TrialFiles()
+        var resumeNote = ""
+        if FileManager.default.fileExists(atPath: TuneFolder.path(of: .lastCheckpoint, in: trialFolder)) {
+            for kind in [TrialFiles.Kind.lastCheckpoint, .bestCheckpoint, .metrics] {
+                files[kind] = FileManager.default.contents(atPath: TuneFolder.path(of: kind, in: trialFolder)).map { Array($0) }
+            }
+            if let (state, _) = try? RunCheckpoint.read(from: TuneFolder.path(of: .lastCheckpoint, in: trialFolder)) {
+                resumeNote = ", resuming after epoch \(state.epochsDone)"
+            }
+        }
+        let logPath = TuneFolder.attemptLog(in: trialFolder, attempt: overall)
+        guard FileManager.default.createFile(atPath: logPath, contents: Data("attempt \(overall) on worker \(worker)\(resumeNote)\n".utf8)) else {
+            throw ValidationFailure(message: "\(logPath): cannot create the trial's log")
+        }
+        let values = zip(columns, record.values(columns)).map { "\($0) \($1)" }.joined(separator: ", ")
+        Console.line("tune: trial \(trial)/\(spec.trials) started (attempt \(overall), worker \(worker)\(resumeNote)): \(values)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return TrialJob(trial: trial, attempt: attempt, spec: String(decoding: try encoder.encode(record), as: UTF8.self), files: files)
+    }
+
+    func progress(_ progress: TrialProgress, worker: String) throws {
+        let trialFolder = folder.trial(progress.trial)
+        let overall = (attemptBase[progress.trial] ?? 0) + progress.attempt
+        let line: String
+        switch progress.kind {
+        case .step:
+            line = String(format: "epoch %d/%d, step %d/%d, loss %.4f", progress.epoch, progress.epochs, progress.step, progress.stepsPerEpoch, progress.loss)
+        case .epoch:
+            for (kind, bytes) in progress.files.files where kind != .model {
+                let path = TuneFolder.path(of: kind, in: trialFolder)
+                do {
+                    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw ValidationFailure(message: "\(path): cannot write: \(error.localizedDescription)")
+                }
+            }
+            line = String(format: "epoch %d/%d done in %.1f s: loss %.4f, mean validation Jaccard %.4f", progress.epoch, progress.epochs,
+                          progress.seconds, progress.loss, progress.validationJaccard ?? .nan)
+            Console.line("tune: trial \(progress.trial): \(line) (attempt \(overall), worker \(worker))")
+        }
+        append(line, toLogOf: progress.trial, attempt: overall)
+    }
+
+    func finished(_ outcome: TrialOutcome, worker: String) throws {
+        let trialFolder = folder.trial(outcome.trial)
+        let overall = (attemptBase[outcome.trial] ?? 0) + outcome.attempt
+        for kind in [TrialFiles.Kind.model, .metrics] {
+            guard let bytes = outcome.files[kind] else { continue }
+            let path = TuneFolder.path(of: kind, in: trialFolder)
+            do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                throw ValidationFailure(message: "\(path): cannot write: \(error.localizedDescription)")
+            }
+        }
+        let result = TrialResult(bestJaccard: outcome.bestJaccard, bestEpoch: outcome.bestEpoch, epochs: outcome.epochsDone,
+                                 seconds: outcome.trainingSeconds, error: nil, attempts: overall)
+        // Last: a trial with result.json is finished for --resume.
+        try TuneFolder.write(result, to: TuneFolder.result(in: trialFolder))
+        results[outcome.trial] = result
+        inFlight.remove(outcome.trial)
+        append("finished: best validation Jaccard \(outcome.bestJaccard.map { String(format: "%.4f", $0) } ?? "none")", toLogOf: outcome.trial, attempt: overall)
+        Console.line(String(format: "tune: trial %d finished in %.1f s on worker %@: best validation Jaccard %.4f (epoch %d of %d)", outcome.trial,
+                            outcome.trainingSeconds, worker, outcome.bestJaccard ?? .nan, outcome.bestEpoch ?? 0, outcome.epochsDone))
+    }
+
+    func failed(trial: Int, attempt: Int, reason: String, final: Bool) throws {
+        let overall = (attemptBase[trial] ?? 0) + attempt
+        append("failed: \(reason)", toLogOf: trial, attempt: overall)
+        guard final else {
+            Console.error("tune: trial \(trial) attempt \(overall) failed: \(reason); running it again")
+            return
+        }
+        let trialFolder = folder.trial(trial)
+        let metrics = (try? String(contentsOfFile: TuneFolder.path(of: .metrics, in: trialFolder), encoding: .utf8)) ?? ""
+        let result = TrialResult(bestJaccard: nil, bestEpoch: nil, epochs: 0, seconds: TrialResult.trainingSeconds(metrics: metrics),
+                                 error: reason, attempts: overall)
+        try TuneFolder.write(result, to: TuneFolder.result(in: trialFolder))
+        results[trial] = result
+        inFlight.remove(trial)
+        Console.error("tune: trial \(trial) failed after \(overall) attempt(s) (logs in \(trialFolder)): \(reason)")
+    }
+
+    private func append(_ line: String, toLogOf trial: Int, attempt: Int) {
+        guard let handle = FileHandle(forWritingAtPath: TuneFolder.attemptLog(in: folder.trial(trial), attempt: attempt)) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    // MARK: Report
+
     /// The results table and CSV, and the best trial's model as OUT/best-model.onnx.
-    private func report() throws {
+    func report() throws {
         let numbers = records.keys.sorted().filter { results[$0] != nil }
-        let header = ["trial"] + columns + ["best_val_jaccard", "best_epoch", "epochs", "seconds", "error"]
+        let header = ["trial"] + columns + ["best_val_jaccard", "best_epoch", "epochs", "attempts", "seconds", "error"]
         let rows = numbers.map { number -> [String] in
             let record = records[number]!, result = results[number]!
             return [String(number)] + record.values(columns) + [
                 result.bestJaccard.map { String(format: "%.4f", $0) } ?? "", result.bestEpoch.map(String.init) ?? "", String(result.epochs),
-                String(format: "%.1f", result.seconds), result.error ?? "",
+                result.attempts.map(String.init) ?? "", String(format: "%.1f", result.seconds), result.error ?? "",
             ]
         }
         let csv = ([header] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -196,7 +219,7 @@ final class TuneSearch {
         guard let best = numbers.filter({ results[$0]?.bestJaccard != nil }).max(by: { results[$0]!.bestJaccard! < results[$1]!.bestJaccard! }) else {
             throw ValidationFailure(message: "\(folder.path): no trial finished (see trials/*/attempt-*.log); results in \(folder.results)")
         }
-        let model = folder.trial(best) + "/model.onnx"
+        let model = TuneFolder.path(of: .model, in: folder.trial(best))
         try? FileManager.default.removeItem(atPath: folder.bestModel)
         do { try FileManager.default.copyItem(atPath: model, toPath: folder.bestModel) } catch {
             throw ValidationFailure(message: "\(model): cannot copy to \(folder.bestModel): \(error.localizedDescription)")

@@ -1,10 +1,12 @@
 import Foundation
 import PipelineConfig
 import TrainingRun
+import Distributed
 
-/// One trial of `pipeline tune`, as written to OUT/trials/NNN/trial.json before it starts: what
-/// the `pipeline tune-trial` process needs to train it (the base training file and the values
-/// drawn), and the point in the search space the search's TPE learns from.
+/// One trial of `pipeline tune`, as written to OUT/trials/NNN/trial.json before it starts and
+/// sent to a worker in the TRIAL job: what the worker needs to train it (the base training file,
+/// an absolute path on shared storage, and the values drawn), and the point in the search space
+/// the search's TPE learns from.
 struct TrialRecord: Codable, Equatable {
     var trial: Int
     /// The `pipeline train` file every trial starts from (absolute path).
@@ -53,7 +55,7 @@ struct TrialRecord: Codable, Equatable {
     }
 }
 
-/// What a finished trial scored, written by `pipeline tune-trial` as OUT/trials/NNN/result.json.
+/// What a finished trial scored, written by `pipeline tune` as OUT/trials/NNN/result.json.
 struct TrialResult: Codable, Equatable {
     /// Best mean validation Jaccard over its epochs (nil: the trial failed).
     var bestJaccard: Double?
@@ -63,6 +65,13 @@ struct TrialResult: Codable, Equatable {
     var seconds: Double
     /// Why it failed, one line.
     var error: String?
+    /// Attempts it took, over every session (nil in results of searches older than this field).
+    var attempts: Int?
+
+    /// The last column of metrics.csv's text (each epoch's seconds), summed.
+    static func trainingSeconds(metrics: String) -> Double {
+        metrics.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }.reduce(0, +)
+    }
 }
 
 extension TuneSpace {
@@ -126,7 +135,8 @@ extension TuneSpec {
 }
 
 /// The files of one search: OUT/trials/NNN/ holds a trial's record, attempt logs, training
-/// outputs (checkpoints, metrics.csv, model.onnx) and result.
+/// outputs as the workers sent them (checkpoints after each epoch, metrics.csv, model.onnx) and
+/// result.
 struct TuneFolder {
     let path: String
     var trials: String { path + "/trials" }
@@ -136,6 +146,15 @@ struct TuneFolder {
     static func record(in folder: String) -> String { folder + "/trial.json" }
     static func result(in folder: String) -> String { folder + "/result.json" }
     static func attemptLog(in folder: String, attempt: Int) -> String { folder + "/attempt-\(attempt).log" }
+    /// Where each file a worker sends is kept in the trial's folder.
+    static func path(of kind: TrialFiles.Kind, in folder: String) -> String {
+        switch kind {
+        case .lastCheckpoint: folder + "/checkpoints/last.ckpt"
+        case .bestCheckpoint: folder + "/checkpoints/best.ckpt"
+        case .metrics: folder + "/metrics.csv"
+        case .model: folder + "/model.onnx"
+        }
+    }
 
     static func read<T: Decodable>(_ type: T.Type, from path: String) -> T? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -7,8 +7,8 @@ import Messaging
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run tiles for a coordinator: needs only this binary and the coordinator's address.",
-        discussion: "The coordinator ships the model (checked by SHA-256) and the pixels; the worker exits when the coordinator says the run is over. On SIGTERM or SIGINT it finishes the tile it is running, hands the rest back and says BYE; a second signal exits at once."
+        abstract: "Run tiles for a coordinator, or trials for `pipeline tune`: needs only this binary and the coordinator's address.",
+        discussion: "The coordinator ships the model (checked by SHA-256) and the pixels; a `pipeline tune` coordinator sends trials instead, whose training files and scenes the worker reads at the same absolute paths (shared storage). The worker exits when the coordinator says the run is over. On SIGTERM or SIGINT it finishes the tile it is running, hands the rest back and says BYE; a second signal exits at once."
     )
 
     @Option(help: "The coordinator's endpoint, e.g. tcp://host:5555.")
@@ -46,8 +46,11 @@ struct WorkerCommand: ParsableCommand {
         let served = try metricsOptions.start(.worker, logger: hooks.logger)
         hooks.metrics = served.worker
         try curve.apply(to: &hooks, settings: &settings)
-        let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks).run(context: MessageContext())
-        hooks.logger.info("done, \(summary.jobsReceived) jobs received, \(summary.tilesDone) tiles, \(summary.reconnects) reconnects")
+        let name = settings.name
+        let trials = TuneTrialRunner.make(workerName: name, threads: threads) { [logger = hooks.logger] line in logger.info(Logger.Message(stringLiteral: line)) }
+        let summary = try Worker(settings: settings, factory: .standard(threads: threads), hooks: hooks, trials: trials).run(context: MessageContext())
+        let trialsDone = summary.trialsDone > 0 ? "\(summary.trialsDone) trials, " : ""
+        hooks.logger.info("done, \(summary.jobsReceived) jobs received, \(summary.tilesDone) tiles, \(trialsDone)\(summary.reconnects) reconnects")
         served?.finish(stop: settings.stop, logger: hooks.logger)
     }
 }
