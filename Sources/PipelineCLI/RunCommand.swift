@@ -45,7 +45,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let stop = ShutdownSignals.install(command: "run")
-        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
+        if let list = input.scenes { return try runBatch(list, stop: stop) }
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
@@ -61,16 +62,22 @@ struct RunCommand: ParsableCommand {
             executor.delayMilliseconds = FaultInjection.fromEnvironment().delayMilliseconds
             report = try run.run(with: executor)
         } else {
-            let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
             let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker)
             defer { pool.stop() }
-            var hooks = Coordinator.Hooks()
-            hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
-            hooks.log = { Console.error("coordinator: \($0)") }
-            let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
-            report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
+            report = try run.run(with: try localCoordinator(pool))
         }
         let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
         Console.line("run: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
+    }
+
+    var threadsPerWorker: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(workers, 1)) }
+
+    /// A coordinator on a loopback port that starts `pool` once it listens.
+    func localCoordinator(_ pool: LocalWorkerPool) throws -> Coordinator {
+        var hooks = Coordinator.Hooks()
+        hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
+        hooks.log = { Console.error("coordinator: \($0)") }
+        let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
+        return Coordinator(settings: settings, hooks: hooks, context: try MessageContext())
     }
 }
