@@ -101,7 +101,7 @@ final class CoordinatorSession {
 
     private func log(_ line: String) { coordinator.hooks.log(line) }
 
-    func execute() throws -> ExecutionSummary {
+    func execute() throws {
         let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: 256 << 20)
         var stopped = false
         while !isFinished {

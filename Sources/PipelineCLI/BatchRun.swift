@@ -15,7 +15,9 @@ import Scene
 /// A scene that fails (a missing file, a band mismatch, quarantined tiles) is reported and the
 /// others go on; the batch ends with `OUT/batch-report.json`, a table, and a non-zero exit status
 /// when a scene failed.
-final class BatchRun: SceneRunFeed {
+/// `@unchecked Sendable`: `rows` and `open` are read and written under `lock`; a finished run is
+/// touched only by the finisher.
+final class BatchRun: SceneRunFeed, @unchecked Sendable {
     let stop: StopRequest
     /// Starts the lines printed: `run` or `coordinator`.
     private let label: String
@@ -39,6 +41,11 @@ final class BatchRun: SceneRunFeed {
     private var open: [ObjectIdentifier: OpenScene] = [:]
     /// Finishes scenes (COG, map stages, report) one at a time, off the coordinator's thread.
     private let finisher = DispatchQueue(label: "pipeline.batch.finisher")
+
+    private struct FinishedRun: @unchecked Sendable {
+        let run: SceneRun
+        let execution: ExecutionSummary
+    }
 
     private struct OpenScene {
         let index: Int
@@ -69,11 +76,12 @@ final class BatchRun: SceneRunFeed {
         }
         outputDirectory = directory
         try OutputFiles.createFolder(directory, option: out == nil ? "outputs.directory" : "--out")
-        rows = scenes.map { BatchReport.Scene(id: $0.id, origin: $0.origin, status: .notStarted, outputs: "\(directory)/\($0.id)") }
+        rows = scenes.map { BatchReport.Scene(id: $0.id, origin: $0.origin, status: .notStarted) }
         for index in scenes.indices {
             if resume, let tiles = finishedBefore(scenes[index]) {
                 rows[index].status = .finishedBefore
                 rows[index].tiles = tiles
+                rows[index].outputs = "\(directory)/\(scenes[index].id)"
             } else {
                 queue.append(index)
             }
@@ -123,7 +131,9 @@ final class BatchRun: SceneRunFeed {
 
     func runFinished(_ run: SceneRun, execution: ExecutionSummary) {
         markTilesDone(run)
-        finisher.async { self.finish(run, execution: execution) }
+        // The coordinator never touches a run again once it handed it over here.
+        let handover = FinishedRun(run: run, execution: execution)
+        finisher.async { self.finish(handover.run, execution: handover.execution) }
     }
 
     private func markTilesDone(_ run: SceneRun) {
@@ -172,6 +182,7 @@ final class BatchRun: SceneRunFeed {
             Console.line("\(name): " + CoordinatorOptions.outputsLine(scene.directory, maps: report.maps))
             lock.withLock {
                 rows[scene.index].status = .done
+                rows[scene.index].outputs = scene.directory
                 rows[scene.index].tiles = report.tiles.run.tilesCommitted
                 rows[scene.index].seconds = elapsed - scene.openedAt
             }

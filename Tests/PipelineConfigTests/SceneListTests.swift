@@ -123,7 +123,7 @@ import Testing
         let item = STACItem(id: "s1", assets: ["ms": "/data/ms.tif", "visual": "/data/v.tif"], file: "/stac/items.json", folder: "/stac")
         #expect(throws: ConfigError.self) { try spec.resolvedSourcePaths(at: .stacItem(item)) }
         do { _ = try spec.resolvedSourcePaths(at: .stacItem(item)) } catch let error as ConfigError {
-            #expect(error.description == "\(testFile):4:16: scene.sources[0].asset: item 's1' of /stac/items.json has no asset 'pan' (it has ms, visual)")
+            #expect(error.description == "\(testFile):4:7: scene.sources[0].asset: item 's1' of /stac/items.json has no asset 'pan' (it has ms, visual)")
         }
         do { _ = try spec.resolvedSourcePaths(sceneDirectory: "/scenes/a", sceneID: "a") } catch let error as ConfigError {
             #expect(error.description.contains("'pan' is a STAC asset key: list the scenes in a STAC ItemCollection"))
