@@ -41,6 +41,8 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
     private var open: [ObjectIdentifier: OpenScene] = [:]
     /// Finishes scenes (COG, map stages, report) one at a time, off the coordinator's thread.
     private let finisher = DispatchQueue(label: "pipeline.batch.finisher")
+    /// The model package of the first scene opened (see `checkSameModel`).
+    private var firstPackage: ModelPackage?
 
     private struct FinishedRun: @unchecked Sendable {
         let run: SceneRun
@@ -113,7 +115,18 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
 
     /// Every scene through one coordinator (its workers serve the whole batch).
     func run(with coordinator: Coordinator) throws -> BatchReport {
-        try coordinator.execute(self)
+        do {
+            try coordinator.execute(self)
+        } catch {
+            // The coordinator cannot go on (a scene's journal or output cannot be written): the
+            // scenes it had open fail with its error; those finished keep their outputs.
+            finisher.sync {}
+            let unfinished = lock.withLock { () -> [OpenScene] in
+                defer { open.removeAll() }
+                return Array(open.values)
+            }
+            for scene in unfinished { markFailed(scene, error) }
+        }
         finisher.sync {}
         return try end()
     }
@@ -147,6 +160,7 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
         let name = "\(label): scene \(scene.id) (\(index + 1) of \(scenes.count))"
         do {
             let setup = try PipelineSetup(spec: spec, sources: spec.sceneSources(at: scene.location), threads: threads)
+            try checkSameModel(setup.package)
             try OutputFiles.createFolder(directory, option: "--out")
             let journal = FileManager.default.fileExists(atPath: "\(directory)/.journal/run.json")
             let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: directory,
@@ -169,6 +183,16 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
                 rows[index].seconds = elapsed - openedAt
             }
             return nil
+        }
+    }
+
+    /// Workers load the model once per batch: every scene must ship the first one's package. With
+    /// one pipeline it always does; a difference means the scene changed what the model is told.
+    private func checkSameModel(_ package: ModelPackage) throws {
+        guard let first = firstPackage else { return firstPackage = package }
+        guard package.digest == first.digest, package.classNames == first.classNames, package.normalization == first.normalization,
+              package.options == first.options else {
+            throw ValidationFailure(message: "the scene's model package (model, classes, normalization, options) differs from the batch's first scene: run it on its own")
         }
     }
 
@@ -197,11 +221,13 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
         }
     }
 
+    /// A scene whose tiles could not be run (its journal or output could not be written).
     private func fail(_ run: SceneRun, _ error: Error) {
-        var execution = ExecutionSummary()
-        if let reason = stop.reason { execution.stopped = reason }
-        guard execution.stopped == nil else { return finish(run, execution: execution) }
         guard let scene = lock.withLock({ open.removeValue(forKey: ObjectIdentifier(run)) }) else { return }
+        markFailed(scene, error)
+    }
+
+    private func markFailed(_ scene: OpenScene, _ error: Error) {
         let message = BatchRun.oneLine(error)
         Console.error("\(label): scene \(scenes[scene.index].id): failed: \(message)")
         lock.withLock {

@@ -85,6 +85,29 @@ import Testing
         #expect(try scenes.output("out/b/probabilities.tif") == scenes.single("b"))
     }
 
+    @Test func aStoppedBatchKeepsItsJournalsAndResumesWhereItStopped() throws {
+        let scenes = try Scenes(["a", "b", "c"])
+        let list = try scenes.write("list.txt", "scenes/a\nscenes/b\nscenes/c\n")
+        let out = scenes.directory.file("out")
+        let batch = try RunningProcess(["run", scenes.pipeline, "--scenes", list, "--out", out, "--workers", "1"],
+                                       environment: ["PIPELINE_FAULT_DELAY_MS": "300"], logsIn: scenes.directory, name: "stopped")
+        // Stopped once scene a is written, while scene b's tiles are on the worker.
+        #expect(RunningProcess.waitUntil(seconds: 120) { batch.output.contains("scene a: outputs in") }, "\(batch.errors)")
+        batch.signal(SIGTERM)
+        #expect(batch.wait(seconds: 60) == 143, "\(batch.errors)")
+        #expect(batch.errors.contains("stopped by SIGTERM") && batch.errors.contains("--resume"), "\(batch.errors)")
+        #expect(try scenes.batchReport("out").map { $0["status"] as? String } == ["done", "interrupted", "not started"], "\(batch.output)")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/b/.journal/run.json"))
+
+        let (status, output, errors) = try Self.run(["run", scenes.pipeline, "--scenes", list, "--out", out, "--workers", "0", "--resume"],
+                                                    in: scenes, name: "resumed")
+        #expect(status == 0, "\(errors)")
+        #expect(output.contains("scene b (2 of 3)") && output.contains("resuming from its journal"), "\(output)")
+        #expect(try scenes.batchReport("out").map { $0["status"] as? String } == ["finished before", "done", "done"], "\(output)")
+        #expect(try scenes.output("out/b/probabilities.tif") == scenes.single("b"))
+        #expect(try scenes.output("out/c/probabilities.tif") == scenes.single("c"))
+    }
+
     @Test func aSTACItemCollectionNamesTheSourcesByAssetKey() throws {
         let scenes = try Scenes(["a", "c"])
         let pipeline = try scenes.write("stac.yaml", """
@@ -141,6 +164,8 @@ import Testing
         #expect(unreadable.errorOutput.split(separator: "\n").count == 1 && unreadable.errorOutput.contains("items.json: not valid JSON"), "\(unreadable.errorOutput)")
         let absent = try PipelineBinary.run(["run", scenes.pipeline, "--scenes", scenes.directory.file("nothing.txt"), "--out", out])
         #expect(absent.errorOutput.split(separator: "\n").count == 1 && absent.errorOutput.contains("nothing.txt: cannot read the scene list"), "\(absent.errorOutput)")
+        let withID = try PipelineBinary.run(["run", scenes.pipeline, "--scenes", list, "--scene-id", "a", "--out", out])
+        #expect(withID.errorOutput.contains("--scene-id names the scene of a single run"), "\(withID.errorOutput)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
