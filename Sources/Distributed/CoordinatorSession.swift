@@ -86,8 +86,8 @@ final class CoordinatorSession {
               run.package.normalization == package.normalization, run.package.options == package.options else {
             throw DistributedError(code: .modelMismatch, message: "\(run.outputDirectory): a scene of a batch must use the model of the first scene (the same model, classes, normalization and options)")
         }
-        guard nextSlot < 1 << 16 else {
-            throw DistributedError(code: .modelMismatch, message: "a batch serves at most 65,536 scenes; split the scene list")
+        guard nextSlot < Coordinator.maxScenesPerBatch else {
+            throw DistributedError(code: .batchTooLarge, message: "a batch serves at most \(Coordinator.maxScenesPerBatch) scenes; split the scene list")
         }
         if maxMessageBytes > 0 { try allowResults(of: run) }
         maxTileSize = max(maxTileSize, run.grid.tileSize)

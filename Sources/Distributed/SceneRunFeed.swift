@@ -38,3 +38,14 @@ final class SingleRunFeed: SceneRunFeed {
 
     func runFinished(_ run: SceneRun, execution: ExecutionSummary) { self.execution = execution }
 }
+
+extension Coordinator {
+    /// Scenes one coordinator session serves: a job id is `scene << 32 | tile index`, and ids stay
+    /// below 2^48 on the wire.
+    public static let maxScenesPerBatch = 1 << 16
+}
+
+extension DistributedError.Code {
+    /// A batch of more scenes than one coordinator session numbers (`Coordinator.maxScenesPerBatch`).
+    public static let batchTooLarge = DistributedError.Code(name: "batchTooLarge")
+}

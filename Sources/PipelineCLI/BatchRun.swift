@@ -72,6 +72,9 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
             for problem in error.problems { Console.error("Error: \(problem)") }
             throw ExitCode.failure
         }
+        guard scenes.count <= Coordinator.maxScenesPerBatch else {
+            throw ValidationFailure(message: "\(list): \(scenes.count) scenes; a batch runs at most \(Coordinator.maxScenesPerBatch): split the list")
+        }
         spec = try PipelineSpec.load(path: pipeline)
         guard let directory = out ?? spec.outputs.directory else {
             throw ValidationFailure(message: "\(pipeline): no output folder: pass --out or set outputs.directory")
