@@ -169,7 +169,7 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
             let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: directory,
                                    resume: resume && journal)
             run.stop = stop
-            run.onProgress = ProgressPrinter().update
+            run.onProgress = ProgressPrinter(label: "\(label): scene \(scene.id)").update
             Console.line("\(name): \(setup.summary)" + (resume && journal ? "; resuming from its journal" : ""))
             for warning in setup.warnings { Console.error("\(name): \(warning)") }
             lock.withLock {
