@@ -5,7 +5,8 @@ import Raster
 import Scene
 
 /// Runs a scene's tiles on workers: sends them as JOBs to workers that asked for work and hands
-/// RESULTs back to the `SceneRun` as they come (in any order).
+/// RESULTs back to the `SceneRun` as they come (in any order). A batch of scenes (`SceneRunFeed`)
+/// runs on the same socket and workers, the next scene's tiles following the last of the one before.
 ///
 /// One thread owns the ROUTER socket and all state. Dead workers are found by silence (they send
 /// heartbeats), stuck ones by job leases; failed attempts are retried elsewhere and a tile that
@@ -55,6 +56,15 @@ public final class Coordinator: TileExecutor {
     }
 
     public func execute(_ run: SceneRun) throws -> ExecutionSummary {
-        try CoordinatorSession(coordinator: self, run: run).execute()
+        let feed = SingleRunFeed(run)
+        try execute(feed)
+        return feed.execution ?? ExecutionSummary()
+    }
+
+    /// Serves every scene of `feed` on one socket, handing each to `feed.runFinished` when its
+    /// last tile is in; returns when every scene is finished or a stop was requested.
+    public func execute(_ feed: SceneRunFeed) throws {
+        guard let first = try feed.nextRun() else { return }
+        try CoordinatorSession(coordinator: self, feed: feed, first: first).execute()
     }
 }

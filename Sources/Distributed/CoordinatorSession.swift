@@ -4,18 +4,42 @@ import Messaging
 import Raster
 import Scene
 
-/// One run of the coordinator: the socket, the scheduler and the loop that ties them to a
-/// `SceneRun`. Everything here runs on the thread that called `run`.
+/// One run of the coordinator: the socket, the scheduler and the loop that ties them to the
+/// `SceneRun`s of a feed (one scene, or a batch). Everything here runs on the thread that called `run`.
+///
+/// Jobs are named by `slot << 32 | tile index`, the slot counting the feed's scenes from 0, so a
+/// single scene's jobs are its tile indices and a batch's scenes can have tiles out at once.
 final class CoordinatorSession {
     private let coordinator: Coordinator
-    private let run: SceneRun
+    private let feed: SceneRunFeed
     private let socket: Socket
     private let scheduler: Scheduler
+    private let package: ModelPackage
     private let modelFrames: [[UInt8]]
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
 
-    /// Pixels of tiles queued or running, kept for retries until committed.
+    /// A scene with tiles still to cut or out: its run and what the executor says of it.
+    private final class ActiveScene {
+        let run: SceneRun
+        let slot: Int
+        var summary = ExecutionSummary()
+        /// Tiles cut and not yet committed or quarantined.
+        var outstanding = 0
+        init(run: SceneRun, slot: Int) { self.run = run; self.slot = slot }
+    }
+
+    /// The scene whose tiles are being cut; nil between scenes and once the feed is done.
+    private var current: ActiveScene?
+    private var feedDone = false
+    /// Scenes not finished yet (the current one and those whose last tiles are out), by slot.
+    private var active: [Int: ActiveScene] = [:]
+    private var nextSlot = 0
+    private var maxTileSize: Int
+    private var maxMessageBytes = 0
+
+    /// Pixels of tiles queued or running, kept for retries until committed; by job id.
     private var inputs: [Int: TileInput] = [:]
-    private var summary = ExecutionSummary()
     private var workersSeen = Set<WorkerKey>()
     private var lastHeartbeat = -Double.infinity
     /// Workers' names from their HELLO, for log metadata.
@@ -25,22 +49,22 @@ final class CoordinatorSession {
     private var logger: Logger
     private var metrics: any RunMetrics { coordinator.hooks.metrics }
 
-    init(coordinator: Coordinator, run: SceneRun) throws {
+    init(coordinator: Coordinator, feed: SceneRunFeed, first run: SceneRun) throws {
+        start = clock.now
         self.coordinator = coordinator
-        self.run = run
+        self.feed = feed
         logger = coordinator.hooks.logger
-        logger[metadataKey: LogKey.runID] = "\(run.runID)"
-        coordinator.hooks.metrics.sceneTiles(run.grid.count)
         let settings = coordinator.settings
         scheduler = Scheduler(settings: .init(maxAttempts: settings.maxAttempts, leaseSeconds: settings.leaseSeconds,
                                               workerTimeoutSeconds: settings.workerTimeoutSeconds))
+        package = run.package
         modelFrames = WireMessage.model(run.package).frames()
+        maxTileSize = run.grid.tileSize
 
         socket = try Socket(.router, in: coordinator.context)
         try socket.setLinger(.immediate)
         try socket.setRouterMandatory(true)
-        // Results are classes x tile^2 bytes; anything far larger is hostile or broken.
-        try socket.setMaxMessageSize(max(64 << 20, 4 * run.package.classNames.count * run.grid.tileSize * run.grid.tileSize))
+        try allowResults(of: run)
         try socket.setHeartbeatInterval(.seconds(1))
         try socket.setHeartbeatTimeout(.seconds(5))
         try socket.setHeartbeatTTL(.seconds(10))
@@ -51,9 +75,42 @@ final class CoordinatorSession {
             listening.append(try socket.lastEndpoint ?? endpoint)
         }
         coordinator.hooks.onListening(listening)
+        current = try begin(run)
     }
 
-    private var now: Double { run.elapsed }
+    private var now: Double { (clock.now - start).seconds }
+
+    /// Results are classes x tile^2 bytes; anything far larger is hostile or broken. A later scene
+    /// of a batch with larger tiles raises the limit (for connections made from then on).
+    private func allowResults(of run: SceneRun) throws {
+        let bytes = max(64 << 20, 4 * run.package.classNames.count * run.grid.tileSize * run.grid.tileSize)
+        guard bytes > maxMessageBytes else { return }
+        maxMessageBytes = bytes
+        try socket.setMaxMessageSize(bytes)
+    }
+
+    private func begin(_ run: SceneRun) throws -> ActiveScene {
+        guard run.package.digest == package.digest, run.package.classNames == package.classNames,
+              run.package.normalization == package.normalization, run.package.options == package.options else {
+            throw DistributedError(code: .modelMismatch, message: "\(run.outputDirectory): a scene of a batch must use the model of the first scene (the same model, classes, normalization and options)")
+        }
+        guard nextSlot < Coordinator.maxScenesPerBatch else {
+            throw DistributedError(code: .batchTooLarge, message: "a batch serves at most \(Coordinator.maxScenesPerBatch) scenes; split the scene list")
+        }
+        if maxMessageBytes > 0 { try allowResults(of: run) }
+        maxTileSize = max(maxTileSize, run.grid.tileSize)
+        let scene = ActiveScene(run: run, slot: nextSlot)
+        // Lines about no tile in particular name the scene being cut; tile lines name their own.
+        logger[metadataKey: LogKey.runID] = "\(run.runID)"
+        coordinator.hooks.metrics.sceneTiles(run.grid.count)
+        nextSlot += 1
+        active[scene.slot] = scene
+        return scene
+    }
+
+    private func scene(ofJob id: Int) -> ActiveScene? { active[id >> 32] }
+    /// A job id's tile index within its scene.
+    private static let tileMask = 0xFFFF_FFFF
 
     /// Metadata naming a worker (its name once it said HELLO) and a tile's attempt.
     private func about(_ worker: WorkerKey?, tile: Int? = nil, attempt: Int? = nil) -> Logger.Metadata {
@@ -62,19 +119,27 @@ final class CoordinatorSession {
             metadata[LogKey.workerKey] = "\(worker)"
             if let name = workerNames[worker] { metadata[LogKey.worker] = "\(name)" }
         }
-        if let tile { metadata[LogKey.tile] = .stringConvertible(tile) }
+        if let tile {
+            metadata[LogKey.tile] = .stringConvertible(tile & Self.tileMask)
+            if let scene = scene(ofJob: tile) { metadata[LogKey.runID] = "\(scene.run.runID)" }
+        }
         if let attempt { metadata[LogKey.attempt] = .stringConvertible(attempt) }
         return metadata
     }
 
-    func execute() throws -> ExecutionSummary {
+    func execute() throws {
         let limits = ReceiveLimits(maxFrames: WireMessage.maxFrames + 1, maxTotalBytes: 256 << 20)
+        var stopped = false
         while !isFinished {
-            if let reason = run.stop.reason {
+            if let reason = feed.stop.reason {
                 // Stop dispatching; tiles in flight are not committed, so --resume redoes them.
                 // No BYE: workers elsewhere keep waiting and reconnect to the resumed coordinator.
-                summary.stopped = reason
                 logger.notice("stopping on \(reason): no more jobs; \(scheduler.outstandingCount) tile(s) queued or running are left for --resume")
+                for scene in active.values.sorted(by: { $0.slot < $1.slot }) {
+                    scene.summary.stopped = reason
+                    finish(scene)
+                }
+                stopped = true
                 break
             }
             do {
@@ -92,18 +157,28 @@ final class CoordinatorSession {
             dispatch()
             housekeeping()
         }
-        if summary.stopped == nil {
+        if !stopped {
             for worker in workersSeen { try? socket.send([worker.identity] + WireMessage.bye(reason: "run complete").frames(), dontWait: true) }
         }
-        summary.workersSeen = workersSeen.count
-        summary.quarantinedTiles = scheduler.quarantined.keys.sorted().map { index in
-            let tile = run.grid.tile(index: index)
-            return .init(tile: index, row: tile.row, col: tile.col, reasons: scheduler.quarantined[index] ?? [])
-        }
-        return summary
     }
 
-    private var isFinished: Bool { !run.hasMoreTiles && inputs.isEmpty && scheduler.outstandingCount == 0 }
+    private var isFinished: Bool { feedDone && current == nil && active.isEmpty && inputs.isEmpty && scheduler.outstandingCount == 0 }
+
+    /// A scene with every tile cut, committed or quarantined goes to the feed to be finished.
+    private func finishIfDone(_ scene: ActiveScene) {
+        guard scene !== current, scene.outstanding == 0 else { return }
+        finish(scene)
+    }
+
+    private func finish(_ scene: ActiveScene) {
+        scene.summary.workersSeen = workersSeen.count
+        scene.summary.quarantinedTiles = scheduler.quarantined.keys.filter { $0 >> 32 == scene.slot }.sorted().map { id in
+            let tile = scene.run.grid.tile(index: id & 0xFFFF_FFFF)
+            return .init(tile: tile.index, row: tile.row, col: tile.col, reasons: scheduler.quarantined[id] ?? [])
+        }
+        active[scene.slot] = nil
+        feed.runFinished(scene.run, execution: scene.summary)
+    }
 
     // MARK: Messages
 
@@ -115,7 +190,7 @@ final class CoordinatorSession {
         let worker = WorkerKey(identity: frames[0])
         let message: WireMessage
         do {
-            message = try WireMessage(frames: Array(frames.dropFirst()), maxTileSize: run.grid.tileSize)
+            message = try WireMessage(frames: Array(frames.dropFirst()), maxTileSize: maxTileSize)
         } catch {
             return logger.warning("dropped a message from \(worker): \(error)", metadata: about(worker))
         }
@@ -158,37 +233,43 @@ final class CoordinatorSession {
     }
 
     private func accept(_ result: JobResult, from worker: WorkerKey) throws {
+        let scene = scene(ofJob: result.tileIndex)
         switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
         case .rejected(let why):
-            summary.resultsRejected += 1
+            scene?.summary.resultsRejected += 1
             logger.warning("rejected a result from \(worker): \(why)", metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
         case .accepted:
-            guard let input = inputs[result.tileIndex], result.classCount == run.package.classNames.count,
-                  result.size == run.grid.tileSize else {
-                summary.resultsRejected += 1
+            guard let scene, let input = inputs[result.tileIndex], result.classCount == package.classNames.count,
+                  result.size == input.size else {
+                scene?.summary.resultsRejected += 1
                 return logger.warning("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape",
                                       metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
             }
-            try run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
+            try scene.run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
             inputs[result.tileIndex] = nil
             let modelSeconds = Double(result.computeMicroseconds) / 1e6
-            summary.modelSeconds += modelSeconds
+            scene.summary.modelSeconds += modelSeconds
             let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
             metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
-            logger.debug("tile \(result.tileIndex) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
+            logger.debug("tile \(input.tile.index) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
                          metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+            scene.outstanding -= 1
+            finishIfDone(scene)
         }
     }
 
     private func record(_ failure: Scheduler.Failure, worker: WorkerKey? = nil) {
-        summary.attemptsFailed += 1
+        let scene = scene(ofJob: failure.tile)
+        scene?.summary.attemptsFailed += 1
         metrics.attemptFailed(quarantined: failure.quarantined)
         let metadata = about(worker, tile: failure.tile, attempt: failure.attempt)
-        logger.warning("tile \(failure.tile) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
+        logger.warning("tile \(failure.tile & Self.tileMask) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
                        metadata: metadata)
-        guard failure.quarantined, let input = inputs.removeValue(forKey: failure.tile) else { return }
+        guard failure.quarantined, let scene, let input = inputs.removeValue(forKey: failure.tile) else { return }
         dispatchedAt[failure.tile] = nil
-        do { try run.withdraw(input.tile) } catch { logger.error("could not withdraw tile \(failure.tile): \(error)", metadata: metadata) }
+        do { try scene.run.withdraw(input.tile) } catch { logger.error("could not withdraw tile \(input.tile.index): \(error)", metadata: metadata) }
+        scene.outstanding -= 1
+        finishIfDone(scene)
     }
 
     private func send(to worker: WorkerKey, _ frames: [[UInt8]]) {
@@ -207,18 +288,36 @@ final class CoordinatorSession {
     private func refill() throws {
         // Enough cut tiles to answer every free credit at once; more would only hold pixels.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
-        while scheduler.queuedCount < target, let input = try run.nextTile() {
-            inputs[input.tile.index] = input
-            scheduler.add(tile: input.tile.index)
+        while scheduler.queuedCount < target, let scene = try cuttingScene() {
+            guard let input = try scene.run.nextTile() else {
+                // Its last tile is out: the next scene's tiles follow at once.
+                current = nil
+                finishIfDone(scene)
+                continue
+            }
+            let id = scene.slot << 32 | input.tile.index
+            inputs[id] = input
+            scene.outstanding += 1
+            scheduler.add(tile: id)
         }
+    }
+
+    /// The scene to cut tiles from, opening the feed's next one when the current one is done.
+    private func cuttingScene() throws -> ActiveScene? {
+        if current == nil && !feedDone {
+            if let run = try feed.nextRun() { current = try begin(run) } else { feedDone = true }
+        }
+        return current
     }
 
     private func dispatch() {
         for assignment in scheduler.assignments(now: now) {
-            guard let input = inputs[assignment.tile] else { continue }
-            summary.tilesDispatched.append(assignment.tile)
+            guard let input = inputs[assignment.tile], let scene = scene(ofJob: assignment.tile) else { continue }
+            scene.summary.tilesDispatched.append(input.tile.index)
             dispatchedAt[assignment.tile] = now
-            let job = Job(tile: input.tile, attempt: assignment.attempt,
+            // The job carries the job id as its tile index (the tile's own index in a single scene).
+            let tile = Tile(index: assignment.tile, row: input.tile.row, col: input.tile.col, window: input.tile.window, core: input.tile.core)
+            let job = Job(tile: tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
             send(to: assignment.worker, WireMessage.job(job).frames())
         }
@@ -235,9 +334,11 @@ final class CoordinatorSession {
             lastHeartbeat = now
             for worker in workersSeen where scheduler.isKnown(worker) { send(to: worker, WireMessage.heartbeat.frames()) }
         }
-        run.workersConnected = scheduler.workerCount
         metrics.workersConnected(scheduler.workerCount)
         metrics.queueDepth(scheduler.queuedCount)
-        run.reportProgress()
+        for scene in active.values {
+            scene.run.workersConnected = scheduler.workerCount
+            scene.run.reportProgress()
+        }
     }
 }

@@ -2,7 +2,7 @@
 /// to Prometheus; Distributed itself knows no metrics library). Called from the run's thread;
 /// implementations must be thread-safe because the endpoint reads them from another.
 public protocol RunMetrics: Sendable {
-    /// Tiles in the scene's grid (set once at the start).
+    /// A scene with this many tiles in its grid starts (once per scene; a batch adds them up).
     func sceneTiles(_ count: Int)
     /// A tile's output was committed: `latencySeconds` from handing out its attempt to the commit,
     /// `modelSeconds` the model's own time on it (on whichever machine ran it).

@@ -134,7 +134,14 @@ public final class SceneRun {
 
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
-        let execution = try executor.execute(self)
+        try finish(executor.execute(self))
+    }
+
+    /// Ends the run once an executor is done with it: writes `probabilities.tif` and removes the
+    /// journal, or, when the executor stopped early, keeps the journal and throws `.interrupted`.
+    /// A coordinator serving a batch (`SceneRunFeed`) calls it for each scene when that scene's
+    /// last tile is in, while it hands out the next scene's tiles.
+    public func finish(_ execution: ExecutionSummary) throws -> SceneRunReport {
         if let reason = execution.stopped {
             // Committed tiles are in the journal (their files renamed into place before commit).
             try journal.flush()

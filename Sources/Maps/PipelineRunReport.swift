@@ -8,11 +8,17 @@ public struct RunSource: Codable, Sendable {
     public var pipeline: String
     public var scene: String
     public var sceneID: String?
+    /// A scene of a STAC ItemCollection (`run --scenes items.json`): the collection file, and the
+    /// item's assets as GDAL paths (`scene` is then the collection's folder, `sceneID` the item's id).
+    public var stac: String?
+    public var assets: [String: String]?
 
-    public init(pipeline: String, scene: String, sceneID: String?) {
+    public init(pipeline: String, scene: String, sceneID: String?, stac: String? = nil, assets: [String: String]? = nil) {
         self.pipeline = URL(fileURLWithPath: pipeline).standardizedFileURL.path
         self.scene = URL(fileURLWithPath: scene).standardizedFileURL.path
         self.sceneID = sceneID
+        self.stac = stac.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        self.assets = assets
     }
 }
 

@@ -56,7 +56,7 @@ public final class PipelineMetrics: Sendable {
                                : "Seconds the model ran, summed over tiles done.")
         bytesReceived = counter("pipeline_received_bytes", coordinator ? "Bytes of messages received from workers." : "Bytes of messages received from the coordinator.")
         bytesSent = counter("pipeline_sent_bytes", coordinator ? "Bytes of messages sent to workers." : "Bytes of messages sent to the coordinator.")
-        tiles = gauge("pipeline_scene_tiles", "Tiles in the scene's grid, with and without data.", coordinator)
+        tiles = gauge("pipeline_scene_tiles", "Tiles in the grids of the scenes started so far (one scene, or a batch), with and without data.", coordinator)
         committed = counter("pipeline_tiles_committed", "Tiles whose result was journaled and stitched by this process.", coordinator)
         failed = counter("pipeline_tile_attempts_failed", "Attempts that failed (worker error, expired lease, lost worker).", coordinator)
         retried = counter("pipeline_tiles_retried", "Failed attempts whose tile went back in the queue.", coordinator)
@@ -75,7 +75,7 @@ public final class PipelineMetrics: Sendable {
 }
 
 extension PipelineMetrics: RunMetrics {
-    public func sceneTiles(_ count: Int) { tiles.set(Double(count)) }
+    public func sceneTiles(_ count: Int) { tiles.increment(by: Double(count)) }
 
     public func tileCommitted(latencySeconds: Double, modelSeconds: Double) {
         committed.increment()

@@ -51,17 +51,25 @@ struct CoordinatorCommand: ParsableCommand {
         let context = try MessageContext()
         try curve.apply(to: &hooks, context: context)
         let served = try metricsOptions.start(.coordinator, logger: hooks.logger)
-        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
-        let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
-        try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
-        Console.line("coordinator: \(setup.summary)")
-        for warning in setup.warnings { hooks.logger.warning("\(warning)") }
         var settings = CoordinatorOptions.settings(endpoints: try bind.map(Endpoint.init))
         settings.leaseSeconds = lease
         settings.workerTimeoutSeconds = workerTimeout
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
-        hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
         hooks.metrics = served.run
+        if let list = input.scenes {
+            // A batch: one socket and one set of workers for every listed scene.
+            let batch = try BatchRun(pipeline: input.pipeline, list: list, baseFolder: input.scene, out: input.out, resume: resume,
+                                     threads: ProcessInfo.processInfo.activeProcessorCount, stop: stop, label: "coordinator")
+            _ = try batch.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
+            served?.finish(stop: stop, logger: hooks.logger)
+            return
+        }
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID)
+        let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
+        try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
+        Console.line("coordinator: \(setup.summary)")
+        for warning in setup.warnings { hooks.logger.warning("\(warning)") }
+        hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume)
         run.onProgress = ProgressPrinter().update
@@ -86,17 +94,22 @@ enum CoordinatorOptions {
     /// with quarantined tiles fails after writing everything else.
     @discardableResult
     static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, input: PipelineInputOptions, directory: String) throws -> PipelineRunReport {
+        try finish(tiles, setup: setup, source: RunSource(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID), directory: directory)
+    }
+
+    /// `label` starts the lines printed (`run`, or `run: scene ID` in a batch).
+    static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, source: RunSource, directory: String, label: String = "run") throws -> PipelineRunReport {
         var tiles = tiles
         tiles.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
         tiles.run.tilingChoice = setup.tiling
-        Console.line(String(format: "run: %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
+        Console.line(label + String(format: ": %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
                             tiles.run.tilesCommitted, tiles.run.timings.totalSeconds, tiles.tilesResumed, tiles.run.tilesSkipped,
                             tiles.attemptsFailed, tiles.resultsRejected, tiles.workersSeen, ProcessStats.peakResidentMegabytes))
-        var report = PipelineRunReport(tiles: tiles, source: RunSource(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID))
+        var report = PipelineRunReport(tiles: tiles, source: source)
         if let map = setup.map {
-            report.maps = try MapMaker.make(runDirectory: directory, settings: map, bands: setup.bands) { Console.line("run: \($0)") }
+            report.maps = try MapMaker.make(runDirectory: directory, settings: map, bands: setup.bands) { Console.line("\(label): \($0)") }
             report.maps?.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
-            Console.line(String(format: "run: map stages in %.1f s (%.1f%% of the tile run), peak RSS %.0f MB",
+            Console.line(label + String(format: ": map stages in %.1f s (%.1f%% of the tile run), peak RSS %.0f MB",
                                 report.maps?.totalSeconds ?? 0, 100 * (report.maps?.totalSeconds ?? 0) / max(tiles.run.timings.totalSeconds, 1e-9),
                                 ProcessStats.peakResidentMegabytes))
         }

@@ -44,7 +44,14 @@ struct ExportCommand: ParsableCommand {
         var bands: SceneBandStrips?
         if map.ruleSet.readsBands {
             Console.line("export: rule set '\(map.ruleSet.name)' reads scene bands: opening the scene in \(report.source.scene)")
-            let stack = try SceneStack(sources: spec.sceneSources(sceneDirectory: report.source.scene, sceneID: report.source.sceneID),
+            let source = report.source
+            // A scene of a STAC ItemCollection opens its recorded assets.
+            let sources = if let assets = source.assets, let stac = source.stac {
+                try spec.sceneSources(at: .stacItem(STACItem(id: source.sceneID ?? "", assets: assets, file: stac, folder: source.scene)))
+            } else {
+                try spec.sceneSources(sceneDirectory: source.scene, sceneID: source.sceneID)
+            }
+            let stack = try SceneStack(sources: sources,
                                        reference: spec.scene.reference)
             bands = try MapSetup.bands(for: map, spec: spec, stack: stack)
         }

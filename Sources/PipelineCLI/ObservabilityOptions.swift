@@ -84,6 +84,6 @@ extension Optional where Wrapped == ServedMetrics {
 extension PipelineSetup {
     /// The scene as log lines name it: `--scene-id`, else the pipeline's `scene.id`, else the folder's name.
     func sceneName(_ input: PipelineInputOptions) -> String {
-        input.sceneID ?? spec.scene.id ?? URL(fileURLWithPath: input.scene).lastPathComponent
+        input.sceneID ?? spec.scene.id ?? URL(fileURLWithPath: input.sceneFolder).standardizedFileURL.lastPathComponent
     }
 }

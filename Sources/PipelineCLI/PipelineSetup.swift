@@ -25,8 +25,15 @@ struct PipelineSetup {
     /// `threads`: for a model run in this process; `memoryBudgetBytes`: what automatic tiling may use.
     init(pipeline: String, scene: String, sceneID: String?, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
          memoryBudgetBytes: Int = AutomaticTiling.defaultBudgetBytes) throws {
-        spec = try PipelineSpec.load(path: pipeline)
-        stack = try SceneStack(sources: spec.sceneSources(sceneDirectory: scene, sceneID: sceneID), reference: spec.scene.reference)
+        let spec = try PipelineSpec.load(path: pipeline)
+        try self.init(spec: spec, sources: spec.sceneSources(sceneDirectory: scene, sceneID: sceneID), threads: threads, memoryBudgetBytes: memoryBudgetBytes)
+    }
+
+    /// For a pipeline already read, on the given scene files (a scene of a batch: `BatchRun`).
+    init(spec: PipelineSpec, sources: [SceneSource], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+         memoryBudgetBytes: Int = AutomaticTiling.defaultBudgetBytes) throws {
+        self.spec = spec
+        stack = try SceneStack(sources: sources, reference: spec.scene.reference)
         try spec.validateStackedBandCount(stack.bandCount)
         switch spec.model {
         case .identity:

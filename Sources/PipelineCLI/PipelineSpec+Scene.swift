@@ -9,8 +9,16 @@ import Scene
 extension PipelineSpec {
     /// The scene's sources, resolved against the scene folder, with the YAML line of each.
     func sceneSources(sceneDirectory: String, sceneID: String?) throws -> [SceneSource] {
-        let paths = try resolvedSourcePaths(sceneDirectory: sceneDirectory, sceneID: sceneID)
-        return zip(scene.sources.indices, paths).map { index, path in
+        sceneSources(paths: try resolvedSourcePaths(sceneDirectory: sceneDirectory, sceneID: sceneID))
+    }
+
+    /// The sources of a scene of a batch (a folder or a STAC item).
+    func sceneSources(at location: SceneLocation) throws -> [SceneSource] {
+        sceneSources(paths: try resolvedSourcePaths(at: location))
+    }
+
+    private func sceneSources(paths: [String]) -> [SceneSource] {
+        zip(scene.sources.indices, paths).map { index, path in
             let source = scene.sources[index]
             let origin = locations.describe(FieldPath.root.key("scene").key("sources").index(index))
             return SceneSource(path: path, bands: source.bands, resampling: source.resampling.raster, noData: source.nodata, origin: origin)

@@ -21,8 +21,12 @@ final class ProgressPrinter {
         let workers: Int?
     }
 
-    init(mode: Mode = Console.outputIsTerminal ? .terminal : .log) {
+    /// Starts every line: `run`, or `run: scene ID` in a batch.
+    private let label: String
+
+    init(mode: Mode = Console.outputIsTerminal ? .terminal : .log, label: String = "run") {
         self.mode = mode
+        self.label = label
     }
 
     func update(_ progress: RunProgress) {
@@ -37,7 +41,7 @@ final class ProgressPrinter {
         case .log: due = done || (state != lastState && state.percent > 0 && since >= 1) || lastState == nil || since >= ProgressPrinter.quietInterval
         }
         guard due else { return }
-        let text = ProgressPrinter.describe(progress)
+        let text = ProgressPrinter.describe(progress, label: label)
         // The elapsed time is in every line, so a repeat could only come from two updates in the
         // same second; skip it.
         guard text != lastText || done else { return }
@@ -56,13 +60,13 @@ final class ProgressPrinter {
 
     /// e.g. `run: tiles 12/36 (33%) in 8 s, 1.5 tiles/s, ETA 16 s, 2 workers`, or
     /// `run: waiting for workers (0 connected), tiles 0/36 in 30 s`.
-    static func describe(_ progress: RunProgress) -> String {
+    static func describe(_ progress: RunProgress, label: String = "run") -> String {
         let tiles = "tiles \(progress.tilesDone + progress.tilesSkipped)/\(progress.tilesTotal)"
         let elapsed = String(format: "%.0f s", progress.elapsed)
         if progress.workersConnected == 0 && progress.fraction < 1 {
-            return "run: waiting for workers (0 connected), \(tiles) in \(elapsed)"
+            return "\(label): waiting for workers (0 connected), \(tiles) in \(elapsed)"
         }
-        var text = String(format: "run: %@ (%.0f%%) in %@, %.1f tiles/s", tiles, progress.fraction * 100, elapsed, progress.tilesPerSecond)
+        var text = label + String(format: ": %@ (%.0f%%) in %@, %.1f tiles/s", tiles, progress.fraction * 100, elapsed, progress.tilesPerSecond)
         if progress.fraction < 1, let left = progress.secondsLeft { text += String(format: ", ETA %.0f s", left) }
         if let workers = progress.workersConnected { text += workers == 1 ? ", 1 worker" : ", \(workers) workers" }
         return text

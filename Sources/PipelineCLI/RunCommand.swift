@@ -53,7 +53,12 @@ struct RunCommand: ParsableCommand {
         let logger = log.logger("run")
         let stop = ShutdownSignals.install(command: "run", logger: logger)
         let served = try metricsOptions.start(.coordinator, logger: logger)
-        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
+        if let list = input.scenes {
+            try runBatch(list, stop: stop, metrics: served.run, logger: logger)
+            served?.finish(stop: stop, logger: logger)
+            return
+        }
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
@@ -70,19 +75,27 @@ struct RunCommand: ParsableCommand {
             executor.metrics = served.run
             report = try run.run(with: executor)
         } else {
-            let threadsPerWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
             let pool = LocalWorkerPool(count: workers, threads: threadsPerWorker, arguments: log.arguments, logger: logger)
             defer { pool.stop() }
-            var hooks = Coordinator.Hooks()
-            hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
-            hooks.logger = log.logger("coordinator")
-            hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
-            hooks.metrics = served.run
-            let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
-            report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
+            let coordinator = try localCoordinator(pool, metrics: served.run, scene: setup.sceneName(input))
+            report = try run.run(with: coordinator)
         }
         let written = try CoordinatorOptions.finish(report, setup: setup, input: input, directory: outputDirectory)
         Console.line("run: " + CoordinatorOptions.outputsLine(outputDirectory, maps: written.maps))
         served?.finish(stop: stop, logger: logger)
+    }
+
+    var threadsPerWorker: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(workers, 1)) }
+
+    /// A coordinator on a loopback port that starts `pool` once it listens; `scene` names a single
+    /// run's scene in log lines (a batch's lines carry each tile's run id instead).
+    func localCoordinator(_ pool: LocalWorkerPool, metrics: any RunMetrics, scene: String? = nil) throws -> Coordinator {
+        var hooks = Coordinator.Hooks()
+        hooks.onListening = { endpoints in pool.start(connectingTo: endpoints[0]) }
+        hooks.logger = log.logger("coordinator")
+        if let scene { hooks.logger[metadataKey: LogKey.scene] = "\(scene)" }
+        hooks.metrics = metrics
+        let settings = CoordinatorOptions.settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
+        return Coordinator(settings: settings, hooks: hooks, context: try MessageContext())
     }
 }

@@ -1,6 +1,6 @@
 extension SceneSpec {
     static let yamlKeys = ["id", "sources", "reference"]
-    static let sourceYAMLKeys = ["path", "bands", "resampling", "nodata", "band_names"]
+    static let sourceYAMLKeys = ["path", "asset", "bands", "resampling", "nodata", "band_names"]
 
     init(reading section: MappingReader) throws {
         let id = try section.optional("id")?.nonEmptyString()
@@ -26,7 +26,7 @@ extension SceneSpec {
                 resampling: source.resampling
                     ?? (index == reference
                         ? PipelineSpec.Defaults.referenceResampling : PipelineSpec.Defaults.resampling),
-                nodata: source.nodata, bandNames: source.bandNames)
+                nodata: source.nodata, bandNames: source.bandNames, asset: source.asset)
         }
         try Self.checkBandNamesUnique(items: items, written: written)
         self.init(id: id, sources: sources, reference: reference)
@@ -51,7 +51,8 @@ extension SceneSpec {
 
 /// A source as written, before defaults that depend on the rest of the scene are applied.
 private struct WrittenSource {
-    var path: String
+    var path = ""
+    var asset: String?
     var bands: [Int]?
     var resampling: Resampling?
     var nodata: Double?
@@ -59,9 +60,21 @@ private struct WrittenSource {
 
     init(reading item: ValueReader) throws {
         let source = try item.mapping(keys: SceneSpec.sourceYAMLKeys)
-        let pathField = try source.required("path")
-        path = try pathField.nonEmptyString()
-        try Self.checkPlaceholders(in: path, field: pathField)
+        // A file (`path:`) or a STAC item's asset (`asset:`), exactly one of them.
+        if let assetField = source.optional("asset") {
+            if let pathField = source.optional("path") {
+                throw pathField.error(.conflictingKey, "give 'path' (a file) or 'asset' (a STAC asset key), not both")
+            }
+            asset = try assetField.nonEmptyString()
+        } else {
+            let pathField: ValueReader
+            do { pathField = try source.required("path") } catch var error as ConfigError where source.keyLocation("path") == nil {
+                error.message += " (a file), or 'asset' (a STAC asset key)"
+                throw error
+            }
+            path = try pathField.nonEmptyString()
+            try Self.checkPlaceholders(in: path, field: pathField)
+        }
         bands = try source.optional("bands")?.bandIndices()
         resampling = try source.optional("resampling")?.oneOf(Resampling.self)
         nodata = try source.optional("nodata")?.number()

@@ -12,6 +12,11 @@ extension PipelineSpec {
     public func resolvedSourcePaths(sceneDirectory: String, sceneID: String?) throws -> [String] {
         let id = [sceneID, scene.id].compactMap { $0 }.first { !$0.isEmpty }
         return try scene.sources.enumerated().map { index, source in
+            if let asset = source.asset {
+                throw locations.error(
+                    .invalidValue, at: FieldPath.source(index).key("asset"),
+                    "'\(asset)' is a STAC asset key: list the scenes in a STAC ItemCollection (run --scenes ITEMS.json)")
+            }
             var path = source.path
             if path.contains(Self.sceneIDPlaceholder) {
                 guard let id else {
@@ -23,6 +28,33 @@ extension PipelineSpec {
                 path = path.replacingOccurrences(of: Self.sceneIDPlaceholder, with: id)
             }
             return PathResolution.resolve(path, against: sceneDirectory)
+        }
+    }
+}
+
+extension PipelineSpec {
+    /// The scene files to open for a scene of a batch (`SceneList`): in a folder, as
+    /// `resolvedSourcePaths(sceneDirectory:sceneID:)` with the scene's id; for a STAC item, each
+    /// `asset:` source is the item's asset of that key, and `path:` sources are relative to the
+    /// collection file's folder with `{id}` the item's id. An asset the item lacks is an error at
+    /// the source's `asset:` line naming the item and the keys it has.
+    public func resolvedSourcePaths(at location: SceneLocation) throws -> [String] {
+        switch location {
+        case .folder(let folder, let id):
+            return try resolvedSourcePaths(sceneDirectory: folder, sceneID: id)
+        case .stacItem(let item):
+            return try scene.sources.enumerated().map { index, source in
+                guard let key = source.asset else {
+                    let path = source.path.replacingOccurrences(of: Self.sceneIDPlaceholder, with: item.id)
+                    return PathResolution.resolve(path, against: item.folder)
+                }
+                guard let file = item.assets[key] else {
+                    throw locations.error(
+                        .invalidValue, at: FieldPath.source(index).key("asset"),
+                        "item '\(item.id)' of \(item.file) has no asset '\(key)' (it has \(item.assets.keys.sorted().joined(separator: ", ")))")
+                }
+                return file
+            }
         }
     }
 }

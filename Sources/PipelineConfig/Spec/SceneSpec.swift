@@ -18,8 +18,12 @@ public struct SceneSpec: Codable, Equatable, Sendable {
 /// One scene file (`scene.sources[i]`).
 public struct SourceSpec: Codable, Equatable, Sendable {
     /// As written: may contain `{id}`; relative paths are relative to the scene folder the caller
-    /// names. See `PipelineSpec.resolvedSourcePaths(sceneDirectory:sceneID:)`.
+    /// names. See `PipelineSpec.resolvedSourcePaths(sceneDirectory:sceneID:)`. Empty when `asset`
+    /// names the source instead.
     public var path: String
+    /// `asset:` — the key of a STAC item's asset that is this source (`pan`, `ms`), for scenes
+    /// listed in a STAC ItemCollection (`run --scenes items.json`); nil when `path` names it.
+    public var asset: String?
     /// 1-based band indices to take from the file, in this order; nil takes every band.
     /// Never empty, every index >= 1, no duplicates.
     public var bands: [Int]?
@@ -35,9 +39,10 @@ public struct SourceSpec: Codable, Equatable, Sendable {
     /// (nearest) for the reference one, as the YAML reader does.
     public init(
         path: String, bands: [Int]? = nil, resampling: Resampling = PipelineSpec.Defaults.resampling,
-        nodata: Double? = nil, bandNames: [String]? = nil
+        nodata: Double? = nil, bandNames: [String]? = nil, asset: String? = nil
     ) {
         self.path = path
+        self.asset = asset
         self.bands = bands
         self.resampling = resampling
         self.nodata = nodata
