@@ -170,7 +170,8 @@ final class CoordinatorSession {
     private func refill() throws {
         // Enough cut tiles to answer every free credit at once; more would only hold pixels.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
-        while scheduler.queuedCount < target, let input = try run.nextTile() {
+        // Never waits for the reading thread: the socket must be served meanwhile.
+        while scheduler.queuedCount < target, let input = try run.nextTile(waiting: false) {
             inputs[input.tile.index] = input
             scheduler.add(tile: input.tile.index)
         }
