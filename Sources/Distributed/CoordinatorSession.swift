@@ -183,7 +183,14 @@ final class CoordinatorSession {
             summary.tilesDispatched.append(assignment.tile)
             let job = Job(tile: input.tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
-            send(to: assignment.worker, WireMessage.job(job).frames())
+            do {
+                try assignment.worker.identity.withUnsafeBytes { identity in
+                    try WireMessage.withJobFrames(job) { try socket.send(parts: [identity] + $0, dontWait: true) }
+                }
+            } catch {
+                log("cannot reach worker \(assignment.worker): \(error)")
+                scheduler.remove(assignment.worker, reason: "unreachable").forEach(record)
+            }
         }
     }
 

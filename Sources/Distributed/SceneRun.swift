@@ -162,9 +162,10 @@ public final class SceneRun {
         timings.totalSeconds = elapsed
         journal.remove()
         reportProgress(force: true)
-        let run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: package.classNames,
+        var run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: package.classNames,
                             tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: skippedWithoutData,
                             outputs: [writer.path], timings: timings)
+        run.stackingPaths = stack.paths
         return SceneRunReport(run: run, tilesResumed: resumed, execution: execution)
     }
 

@@ -127,23 +127,38 @@ final class SeparableLayer {
                 }
             }
         }
-        // Vertical pass.
-        for (r, j) in outRows.enumerated() {
-            let line = out + r * lineStride
-            guard y.inside[j] else { line.update(repeating: .nan, count: width); continue }
-            let cubicRow = cubic && y.cubicInterior[j]
-            let first = Int(y.cubicFirst[j]) - sy0, dy = y.cubicDelta[j]
-            let dy2 = dy * dy, dy3 = dy2 * dy
-            for (c, i) in outColumns.enumerated() {
-                guard x.inside[i] else { line[c] = .nan; continue }
-                if cubicRow && x.cubicInterior[i] {
-                    // GDAL's CubicConvolution(dy, dy², dy³, f0, f1, f2, f3).
-                    let f0 = cubicRows[first * width + c], f1 = cubicRows[(first + 1) * width + c]
-                    let f2 = cubicRows[(first + 2) * width + c], f3 = cubicRows[(first + 3) * width + c]
-                    let value = f1 + 0.5 * (dy * (f2 - f0) + dy2 * (2.0 * f0 - 5.0 * f1 + 4.0 * f2 - f3) + dy3 * (3.0 * (f1 - f2) + f3 - f0))
-                    line[c] = Float(max(-Double(Float.greatestFiniteMagnitude), min(Double(Float.greatestFiniteMagnitude), value)))
-                } else {
-                    line[c] = Float(y.linear(j) { linear[($0 - sy0) * width + c] })
+        // Vertical pass, on raw pointers (the hot loop of stacking): per output row, its taps once.
+        let insideColumns = outColumns.map { x.inside[$0] }
+        let cubicColumns = outColumns.map { cubic && x.cubicInterior[$0] }
+        let largest = Double(Float.greatestFiniteMagnitude)
+        linear.withUnsafeBufferPointer { linear in
+            cubicRows.withUnsafeBufferPointer { cubicRows in
+                for (r, j) in outRows.enumerated() {
+                    let line = out + r * lineStride
+                    guard y.inside[j] else { line.update(repeating: .nan, count: width); continue }
+                    // Bilinear taps (GDAL drops those outside the source and renormalizes: one tap left).
+                    let top = Int(y.linearFirst[j]), ratio = y.linearRatio[j]
+                    let both = top >= 0 && top + 1 < y.sourceCount
+                    let row0 = linear.baseAddress! + (max(top, 0) - sy0) * width
+                    let row1 = linear.baseAddress! + (min(top + 1, y.sourceCount - 1) - sy0) * width
+                    let single = top >= 0 ? row0 : row1
+                    let cubicRow = cubic && y.cubicInterior[j]
+                    let first = Int(y.cubicFirst[j]) - sy0, dy = y.cubicDelta[j]
+                    let dy2 = dy * dy, dy3 = dy2 * dy
+                    let c0 = cubicRows.baseAddress.map { $0 + first * width }
+                    for c in 0..<width {
+                        guard insideColumns[c] else { line[c] = .nan; continue }
+                        if cubicRow && cubicColumns[c], let c0 {
+                            // GDAL's CubicConvolution(dy, dy², dy³, f0, f1, f2, f3).
+                            let f0 = c0[c], f1 = c0[width + c], f2 = c0[2 * width + c], f3 = c0[3 * width + c]
+                            let value = f1 + 0.5 * (dy * (f2 - f0) + dy2 * (2.0 * f0 - 5.0 * f1 + 4.0 * f2 - f3) + dy3 * (3.0 * (f1 - f2) + f3 - f0))
+                            line[c] = Float(max(-largest, min(largest, value)))
+                        } else if both {
+                            line[c] = Float(row0[c] * ratio + row1[c] * (1.0 - ratio))
+                        } else {
+                            line[c] = Float(single[c])
+                        }
+                    }
                 }
             }
         }

@@ -53,6 +53,7 @@ public final class TilePrefetcher: @unchecked Sendable {
         }
         if head < items.count {
             let item = items[head]
+            items[head] = .row(-1, [])  // drop the tile's pixels now, not when the array is compacted
             head += 1
             if head > 256 && head * 2 > items.count {
                 items.removeFirst(head)

@@ -5,8 +5,11 @@
 # CPU. For each N it prints
 #   efficiency = (tiles x delay / N) / wall time of the whole `pipeline run`, start to exit
 # (worker start-up, the final COG and everything between included), the time the N-th worker
-# joined (worker start-up), the run report's stage timings, the coordinator's peak RSS and the
-# load average, which matters on a shared machine.
+# joined (worker start-up), the coordinator's CPU seconds (all its threads; workers excluded) and
+# CPU ms per tile — the figure that does not depend on how loaded the machine is — all workers'
+# CPU seconds (start-up included), the run
+# report's stage timings (read = the reading thread's busy time), the coordinator's peak RSS and
+# the 1-minute load average before the run, which matters on a shared machine.
 # Usage: ops/bench/scaling.sh [--size N] [--workers "1 4 16 32 64"] [--delay-ms M] [--repeat R]
 # Scenes are generated into $BENCH_DIR (default: a temporary folder) and reused.
 set -euo pipefail
@@ -52,20 +55,20 @@ for line in sys.stdin:
     print(f"{time.time() - start:.3f} {line}", end="", flush=True)' "$1"; }
 
 echo "size=${size}^2 delay=${delay}ms"
-printf '%8s %6s %8s %8s %10s %8s %8s %8s %8s %8s %s\n' workers tiles wall ideal efficiency joined read stitch cog rssMB load
+printf '%8s %6s %8s %8s %10s %8s %8s %10s %8s %8s %8s %8s %9s %s\n' workers tiles wall ideal efficiency joined cpu ms/tile read stitch cog rssMB workerCPU load
 for n in $workers; do
   for _ in $(seq "$repeat"); do
     out="$work/out-$size-$n"
     rm -rf "$out"
     load=$(cut -d' ' -f1 /proc/loadavg)
     start=$(python3 -c 'import time; print(time.time())')
-    PIPELINE_FAULT_DELAY_MS=$delay "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 \
+    PIPELINE_FAULT_DELAY_MS=$delay /usr/bin/time -f "%U %S" -o "$out.time" "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 \
       2> >(stamp "$start" > "$out.log") >/dev/null
     end=$(python3 -c 'import time; print(time.time())')
     sleep 0.2  # let the stamping process finish its file
-    python3 - "$out/run-report.json" "$out.log" "$n" "$delay" "$start" "$end" "$load" <<'PY'
+    python3 - "$out/run-report.json" "$out.log" "$n" "$delay" "$start" "$end" "$load" "$out.time" <<'PY'
 import json, sys
-report, log, n, delay, start, end, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+report, log, n, delay, start, end, load, times = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8]
 r = json.load(open(report))["run"]
 t = r["timings"]
 tiles = r["tilesCommitted"]
@@ -73,8 +76,10 @@ wall = end - start
 ideal = tiles * delay / 1000 / n
 joins = [float(line.split()[0]) for line in open(log) if " joined: " in line]
 joined = f"{joins[n - 1]:.2f}" if len(joins) >= n else f"{len(joins)}/{n}"
-print(f"{n:8d} {tiles:6d} {wall:8.1f} {ideal:8.1f} {ideal / wall:10.2f} {joined:>8} {t['readSeconds']:8.1f} {t['stitchSeconds']:8.1f} "
-      f"{t['cogSeconds']:8.1f} {(r.get('peakResidentMegabytes') or 0):8.0f} {load:>8}")
+cpu = r.get("cpuSeconds") or 0
+workers_cpu = sum(map(float, open(times).read().split()[-2:])) - cpu  # the run's children: its workers
+print(f"{n:8d} {tiles:6d} {wall:8.1f} {ideal:8.1f} {ideal / wall:10.2f} {joined:>8} {cpu:8.1f} {1000 * cpu / tiles:10.1f} {t['readSeconds']:8.1f} {t['stitchSeconds']:8.1f} "
+      f"{t['cogSeconds']:8.1f} {(r.get('peakResidentMegabytes') or 0):8.0f} {workers_cpu:9.1f} {load:>8}")
 PY
   done
 done
