@@ -54,6 +54,14 @@ start = float(sys.argv[1])
 for line in sys.stdin:
     print(f"{time.time() - start:.3f} {line}", end="", flush=True)' "$1"; }
 
+# Runs a command and writes the CPU seconds (user, system) of it and its descendants to $1.
+cputime() { python3 -c '
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}\n")
+sys.exit(code)' "$@"; }
+
 echo "size=${size}^2 delay=${delay}ms"
 printf '%8s %6s %8s %8s %10s %8s %8s %10s %8s %8s %8s %8s %9s %s\n' workers tiles wall ideal efficiency joined cpu ms/tile read stitch cog rssMB workerCPU load
 for n in $workers; do
@@ -62,7 +70,7 @@ for n in $workers; do
     rm -rf "$out"
     load=$(cut -d' ' -f1 /proc/loadavg)
     start=$(python3 -c 'import time; print(time.time())')
-    PIPELINE_FAULT_DELAY_MS=$delay /usr/bin/time -f "%U %S" -o "$out.time" "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 \
+    PIPELINE_FAULT_DELAY_MS=$delay cputime "$out.time" "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 \
       2> >(stamp "$start" > "$out.log") >/dev/null
     end=$(python3 -c 'import time; print(time.time())')
     sleep 0.2  # let the stamping process finish its file
