@@ -143,7 +143,7 @@ public final class SceneRun {
 
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
-        defer { tiles?.cancel() }
+        defer { tiles?.stop() }
         let execution = try executor.execute(self)
         if let reason = execution.stopped {
             // Committed tiles are in the journal (their files renamed into place before commit).

@@ -165,7 +165,8 @@ final class SeparableLayer {
     }
 }
 
-/// Runs `body(i)` for i in 0..<count on up to `threads` threads (each index once).
+/// Runs `body(i)` for i in 0..<count, each index once: in parallel on GCD's threads (as many as
+/// the machine has cores) when `threads` > 1, in order on this thread otherwise.
 func concurrently(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     guard threads > 1 && count > 1 else {
         for i in 0..<count { body(i) }

@@ -23,6 +23,7 @@ public final class TilePrefetcher: @unchecked Sendable {
     private var busySeconds = 0.0
     private var skipped = 0
     private var started = false
+    private var running = false
 
     /// `capacity`: tiles cut ahead of the caller (at least 1).
     public init(feeder: TileFeeder, capacity: Int) {
@@ -35,6 +36,7 @@ public final class TilePrefetcher: @unchecked Sendable {
         condition.withLock {
             guard !started else { return }
             started = true
+            running = true
             let thread = Thread { [self] in produce() }
             thread.name = "pipeline.tile-reader"
             thread.start()
@@ -86,9 +88,25 @@ public final class TilePrefetcher: @unchecked Sendable {
         }
     }
 
+    /// Cancels and waits until the reading thread has left GDAL (at most the rest of one tile
+    /// row's read), so the scene's datasets may be used again on the caller's thread.
+    public func stop() {
+        condition.withLock {
+            cancelled = true
+            condition.broadcast()
+            while running { condition.wait() }
+        }
+    }
+
     deinit { cancel() }
 
     private func produce() {
+        defer {
+            condition.withLock {
+                running = false
+                condition.broadcast()
+            }
+        }
         let clock = ContinuousClock()
         do {
             while true {
