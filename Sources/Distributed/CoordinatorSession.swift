@@ -289,7 +289,9 @@ final class CoordinatorSession {
         // Enough cut tiles to answer every free credit at once; more would only hold pixels.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
         while scheduler.queuedCount < target, let scene = try cuttingScene() {
-            guard let input = try scene.run.nextTile() else {
+            // Never waits for the reading thread: the socket must be served meanwhile.
+            guard let input = try scene.run.nextTile(waiting: false) else {
+                if scene.run.hasMoreTiles { break }  // the reading thread has none ready yet
                 // Its last tile is out: the next scene's tiles follow at once.
                 current = nil
                 finishIfDone(scene)
@@ -319,7 +321,18 @@ final class CoordinatorSession {
             let tile = Tile(index: assignment.tile, row: input.tile.row, col: input.tile.col, window: input.tile.window, core: input.tile.core)
             let job = Job(tile: tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
-            send(to: assignment.worker, WireMessage.job(job).frames())
+            do {
+                let bytes = try assignment.worker.identity.withUnsafeBytes { identity in
+                    try WireMessage.withJobFrames(job) { parts in
+                        try socket.send(parts: [identity] + parts, dontWait: true)
+                        return parts.reduce(0) { $0 + $1.count }
+                    }
+                }
+                metrics.sent(bytes: bytes)
+            } catch {
+                logger.warning("cannot reach worker \(assignment.worker): \(error)", metadata: about(assignment.worker))
+                for failure in scheduler.remove(assignment.worker, reason: "unreachable") { record(failure, worker: assignment.worker) }
+            }
         }
     }
 

@@ -45,8 +45,9 @@ public final class SceneRun {
     /// Set (from a signal handler) to stop handing out tiles; `run` then ends with `.interrupted`.
     public var stop = StopRequest()
 
-    /// Released before the COG is written (its row buffer is one of the largest allocations).
-    private var feeder: TileFeeder?
+    /// Reads and cuts tiles on its own thread, ahead of the executor. Released before the COG is
+    /// written (its row buffer is one of the largest allocations).
+    private var tiles: TilePrefetcher?
     private var skippedWithoutData = 0
     private let writer: ProbabilityRasterWriter
     private let journal: Journal
@@ -67,7 +68,8 @@ public final class SceneRun {
         self.outputDirectory = outputDirectory
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
+        tiles = TilePrefetcher(feeder: TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid),
+                               capacity: SceneRun.tilesReadAhead)
         journal = try Journal(outputDirectory: outputDirectory, identity: RunIdentity(stack: stack, grid: grid, options: options, package: package),
                               tiling: grid, resume: resume)
         writer = try ProbabilityRasterWriter(path: "\(outputDirectory)/probabilities.tif", grid: stack.grid,
@@ -76,22 +78,29 @@ public final class SceneRun {
                                 sink: JournalingSink(writer: writer, journal: journal, step: grid.step), finishedStrips: journal.writtenStrips)
     }
 
+    /// Tiles cut ahead of the executor by the reading thread (a few seconds of 64 workers' demand).
+    static let tilesReadAhead = 32
+
+    deinit { tiles?.cancel() }
+
     /// Seconds since the run started.
     public var elapsed: Double { (clock.now - start).seconds }
 
     /// True while tiles remain to be handed out.
-    public var hasMoreTiles: Bool { !(feeder?.isExhausted ?? true) }
+    public var hasMoreTiles: Bool { !(tiles?.isExhausted ?? true) }
 
     /// The next tile to predict, raw (NaN where there is no data; `package.normalization.prepare`
     /// makes it the model's input); nil when every tile was handed out. Tiles an interrupted run
-    /// committed are replayed from the journal here and never returned.
-    public func nextTile() throws -> TileInput? {
-        guard let feeder else { return nil }
+    /// committed are replayed from the journal here and never returned. With `waiting: false` it
+    /// also returns nil when the reading thread has no tile ready yet (`hasMoreTiles` stays true).
+    public func nextTile(waiting: Bool = true) throws -> TileInput? {
+        guard let tiles else { return nil }
         while true {
-            let readStart = elapsed
-            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) })
-            timings.readSeconds += elapsed - readStart
-            guard let (tile, input) = next else { return nil }
+            guard let item = try tiles.next(waiting: waiting) else { return nil }
+            guard case .tile(let tile, let input) = item else {
+                if case .row(let row, let rowTiles) = item { try stitcher.plan(tileRow: row, tiles: rowTiles) }
+                continue
+            }
             if journal.hasOutput(of: tile.index) {
                 let (probabilities, validity) = try journal.output(of: tile.index)
                 try stitch(tile, probabilities: probabilities, validity: validity)
@@ -121,7 +130,7 @@ public final class SceneRun {
     }
 
     public var progress: RunProgress {
-        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
+        RunProgress(tilesDone: committed + resumed, tilesSkipped: (tiles?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
                     tilesTotal: grid.count, elapsed: elapsed, workersConnected: workersConnected)
     }
 
@@ -134,7 +143,8 @@ public final class SceneRun {
 
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
-        try finish(executor.execute(self))
+        defer { tiles?.stop() }
+        return try finish(executor.execute(self))
     }
 
     /// Ends the run once an executor is done with it: writes `probabilities.tif` and removes the
@@ -142,6 +152,7 @@ public final class SceneRun {
     /// A coordinator serving a batch (`SceneRunFeed`) calls it for each scene when that scene's
     /// last tile is in, while it hands out the next scene's tiles.
     public func finish(_ execution: ExecutionSummary) throws -> SceneRunReport {
+        tiles?.stop()
         if let reason = execution.stopped {
             // Committed tiles are in the journal (their files renamed into place before commit).
             try journal.flush()
@@ -149,8 +160,9 @@ public final class SceneRun {
                                    + "and journaled in \(journal.directory.path); run the same command with --resume to continue")
         }
         try stitcher.finish()
-        skippedWithoutData = feeder?.skippedWithoutData ?? skippedWithoutData
-        feeder = nil
+        skippedWithoutData = tiles?.skippedWithoutData ?? skippedWithoutData
+        timings.readSeconds = tiles?.readSeconds ?? timings.readSeconds
+        tiles = nil
         let cogStart = elapsed
         try writer.finish()
         timings.cogSeconds = elapsed - cogStart
@@ -158,9 +170,10 @@ public final class SceneRun {
         timings.totalSeconds = elapsed
         journal.remove()
         reportProgress(force: true)
-        let run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: package.classNames,
+        var run = RunReport(grid: stack.grid, tiling: grid, bands: stack.bandNames, classes: package.classNames,
                             tilesTotal: grid.count, tilesCommitted: committed + resumed, tilesSkipped: skippedWithoutData,
                             outputs: [writer.path], timings: timings)
+        run.stackingPaths = stack.paths
         return SceneRunReport(run: run, tilesResumed: resumed, execution: execution)
     }
 

@@ -67,18 +67,7 @@ enum WireMessage {
             header.write(UInt16(clamping: credit))
             return [header.bytes]
         case .job(let job):
-            header.write(Kind.job.rawValue)
-            header.write(UInt64(job.tileIndex))
-            header.write(UInt32(job.attempt))
-            header.write(UInt32(job.input.bandCount))
-            header.write(UInt32(job.input.size))
-            // Where the tile lies (models may depend on it; the stitching drills use one that does).
-            header.write(UInt32(job.tile.row))
-            header.write(UInt32(job.tile.col))
-            for window in [job.tile.window, job.tile.core] {
-                for value in [window.col, window.row, window.width, window.height] { header.write(Int32(value)) }
-            }
-            return [header.bytes, job.input.values.withUnsafeBytes { Array($0) }, job.input.validity]
+            return [WireMessage.jobHeader(job), job.input.values.withUnsafeBytes { Array($0) }, job.input.validity]
         case .result(let result):
             header.write(Kind.result.rawValue)
             header.write(UInt64(result.tileIndex))
@@ -112,6 +101,38 @@ enum WireMessage {
         case .trialResult(let outcome):
             header.write(Kind.trialResult.rawValue)
             return outcome.write(to: &header)
+        }
+    }
+
+    /// A JOB's header frame; its bulk frames are the tile's pixels and weight mask as they are in
+    /// memory (`withJobFrames` sends them without copying).
+    static func jobHeader(_ job: Job) -> [UInt8] {
+        var header = BinaryWriter()
+        header.writeRaw(WireMessage.magic)
+        header.write(WireMessage.protocolVersion)
+        header.write(Kind.job.rawValue)
+        header.write(UInt64(job.tileIndex))
+        header.write(UInt32(job.attempt))
+        header.write(UInt32(job.input.bandCount))
+        header.write(UInt32(job.input.size))
+        // Where the tile lies (models may depend on it; the stitching drills use one that does).
+        header.write(UInt32(job.tile.row))
+        header.write(UInt32(job.tile.col))
+        for window in [job.tile.window, job.tile.core] {
+            for value in [window.col, window.row, window.width, window.height] { header.write(Int32(value)) }
+        }
+        return header.bytes
+    }
+
+    /// Calls `body` with a JOB's frames (the same bytes as `frames()`) pointing into the tile's
+    /// own arrays: a JOB is the coordinator's largest message (20 bands x 256² x 4 B = 5.2 MB),
+    /// and copying it into a `[UInt8]` first cost as much as sending it.
+    static func withJobFrames<R>(_ job: Job, _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+        let header = jobHeader(job)
+        return try header.withUnsafeBytes { h in
+            try job.input.values.withUnsafeBytes { v in
+                try job.input.validity.withUnsafeBytes { m in try body([h, v, m]) }
+            }
         }
     }
 

@@ -23,3 +23,17 @@ extension Socket {
         }
     }
 }
+
+extension Socket {
+    /// `send(_:dontWait:)` for frames the caller already holds in memory (e.g. a tile's Float32
+    /// pixels): zmq_send copies from them directly, with no intermediate `[UInt8]` copy. The
+    /// buffers need only live for the call.
+    public func send(parts: [UnsafeRawBufferPointer], dontWait: Bool = false) throws {
+        precondition(!parts.isEmpty, "a ZeroMQ message has at least one frame")
+        for (index, part) in parts.enumerated() {
+            var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+            if index < parts.count - 1 { flags |= ZMQ_SNDMORE }
+            _ = try checkedCall("zmq_send", .sendFailed) { zmq_send(handle, part.baseAddress, part.count, flags) }
+        }
+    }
+}

@@ -101,6 +101,7 @@ enum CoordinatorOptions {
     static func finish(_ tiles: SceneRunReport, setup: PipelineSetup, source: RunSource, directory: String, label: String = "run") throws -> PipelineRunReport {
         var tiles = tiles
         tiles.run.peakResidentMegabytes = ProcessStats.peakResidentMegabytes
+        tiles.run.cpuSeconds = ProcessStats.cpuSeconds
         tiles.run.tilingChoice = setup.tiling
         Console.line(label + String(format: ": %d tiles in %.1f s (%d resumed, %d skipped without data, %d failed attempts, %d late results rejected), %d workers, peak RSS %.0f MB",
                             tiles.run.tilesCommitted, tiles.run.timings.totalSeconds, tiles.tilesResumed, tiles.run.tilesSkipped,

@@ -55,8 +55,11 @@ public final class ProbabilityRasterWriter: StripSink {
     public func finish() throws -> String {
         guard dataset != nil else { return path }
         try describe(dataset!)
+        // DEFLATE level 1 on every core: this COG is written after the last tile, so it is on every
+        // run's critical path. Measured on an 8,192² class: level 1 takes 2.0 s of CPU where GDAL's
+        // default (6) takes 7.5 s, for a file 6% larger; threads give the same bytes.
         try dataset!.copyAsCOG(to: path, options: COGOptions(blockSize: 512, compression: .deflate, predictor: .horizontal,
-                                                             overviewResampling: .average))
+                                                             overviewResampling: .average, extra: ["LEVEL=1", "NUM_THREADS=ALL_CPUS"]))
         dataset = nil  // closed here, so that its header and side files are written before they are deleted
         deleteDataset(partialPath)
         return path

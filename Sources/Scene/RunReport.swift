@@ -71,6 +71,10 @@ public struct RunReport: Codable, Sendable {
     public var outputs: [String]
     public var timings: Timings
     public var peakResidentMegabytes: Double?
+    /// CPU seconds (user + system) of this process: the coordinator's cost, workers excluded.
+    public var cpuSeconds: Double?
+    /// How each source was put on the grid (`StackingPath`), in stack order.
+    public var stackingPaths: [StackingPath]?
     /// The tile size and overlap, and whether they were chosen for the model (set by the caller).
     public var tilingChoice: TilingChoice?
 

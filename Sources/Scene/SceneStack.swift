@@ -1,3 +1,4 @@
+import Foundation
 import Raster
 
 /// One input file of a scene and how to put it on the reference grid.
@@ -23,22 +24,30 @@ public struct SceneSource: Sendable {
 
 /// A scene's sources stacked band after band on one reference grid (the grid of one source): each
 /// source is resampled, and reprojected if its CRS differs, through a warped VRT, so nothing is
-/// read until a window is asked for. A pixel is valid when every stacked band has data there:
-/// nodata values and areas outside a source's footprint are invalid.
+/// read until a window is asked for — or, when the warp is a plain scale and shift of a source
+/// without nodata, by the faster `SeparableLayer` (the same values; see `StackingPath`). Sources
+/// are read in parallel. A pixel is valid when every stacked band has data there: nodata values
+/// and areas outside a source's footprint are invalid.
 public final class SceneStack {
     public let grid: RasterGrid
     /// The sources, in stack order (their paths resolved).
     public let sources: [SceneSource]
     /// Band names in stack order, "file:band name" (or "file:band N").
     public let bandNames: [String]
-    private let layers: [Dataset]
+    /// How each source is put on the grid, in stack order.
+    public let paths: [StackingPath]
+    private let layers: [StackLayer]
+    private let threads: Int
 
     public var bandCount: Int { bandNames.count }
 
     /// Bands each source gives the stack, in order.
     public var sourceBandCounts: [Int] { layers.map(\.bandCount) }
 
-    public init(sources: [SceneSource], reference: Int = 0) throws {
+    /// `fastPath: false` sends every source through GDAL's warper (for comparisons); `threads`
+    /// bounds the threads reading sources and resampling bands at once.
+    public init(sources: [SceneSource], reference: Int = 0, fastPath: Bool = true,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         guard !sources.isEmpty else { throw SceneError(code: .invalidArgument, message: "a scene needs at least one source") }
         guard sources.indices.contains(reference) else {
             throw SceneError(code: .invalidArgument, message: "reference source \(reference) is not one of the \(sources.count) sources")
@@ -52,15 +61,25 @@ public final class SceneStack {
             throw SceneError(code: .sourceMismatch, message: "the reference grid of '\(referenceSource.path)' is rotated; only north-up grids are supported",
                              location: referenceSource.origin)
         }
-        var layers: [Dataset] = [], names: [String] = []
+        var layers: [StackLayer] = [], names: [String] = [], paths: [StackingPath] = []
         for (source, dataset) in zip(sources, opened) {
             try SceneStack.checkBands(source, dataset)
             try SceneStack.checkOverlap(source, dataset, grid: grid)
             let bands = source.bands ?? Array(1...dataset.bandCount)
-            let layer = try SceneStack.wrap(source) {
-                try dataset.warped(to: grid, resampling: source.resampling, bands: bands, sourceNoData: source.noData)
+            let fast = try fastPath ? SceneStack.wrap(source) {
+                try SeparableLayer.make(source: dataset, grid: grid, resampling: source.resampling, bands: bands,
+                                        sourceNoData: source.noData, threads: threads)
+            } : nil
+            if let fast {
+                layers.append(.separable(fast))
+                paths.append(fast.isIdentity ? .direct : .separable)
+            } else {
+                let layer = try SceneStack.wrap(source) {
+                    try dataset.warped(to: grid, resampling: source.resampling, bands: bands, sourceNoData: source.noData)
+                }
+                layers.append(.warped(layer))
+                paths.append(.warper)
             }
-            layers.append(layer)
             let file = source.path.split(separator: "/").last.map(String.init) ?? source.path
             for band in bands {
                 let name = try dataset.band(band).name
@@ -70,6 +89,8 @@ public final class SceneStack {
         self.grid = grid
         self.sources = sources
         self.layers = layers
+        self.paths = paths
+        self.threads = max(1, threads)
         bandNames = names
     }
 
@@ -83,13 +104,22 @@ public final class SceneStack {
 
     /// Reads `window` of every stacked band into caller-owned memory: band b, row r, col c at
     /// `buffer[b * bandStride + r * window.width + c]` (no intermediate copies of large windows).
+    /// Sources are read at the same time (each has its own GDAL handles), into disjoint bands.
     public func read(window: PixelWindow, into buffer: UnsafeMutableBufferPointer<Float>, bandStride: Int) throws {
-        var band = 0
+        var firstBands: [Int] = [], band = 0
         for layer in layers {
-            let slice = UnsafeMutableBufferPointer(rebasing: buffer[(band * bandStride)...])
-            try layer.read(Float.self, window: window, into: slice, lineStride: window.width, bandStride: bandStride)
+            firstBands.append(band)
             band += layer.bandCount
         }
+        precondition(buffer.count >= (band - 1) * bandStride + window.pixelCount, "buffer too small for \(band) bands of \(window)")
+        let errors = ErrorSlots(count: layers.count)
+        let base = SendablePointer(buffer.baseAddress!), count = buffer.count
+        concurrently(layers.count, threads: threads) { i in
+            let start = firstBands[i] * bandStride
+            let slice = UnsafeMutableBufferPointer(start: base.pointer + start, count: count - start)
+            do { try layers[i].read(window: window, into: slice, bandStride: bandStride) } catch { errors.set(i, error) }
+        }
+        if let error = errors.first { throw error }
     }
 
     /// Reads `window` of one stacked band (1-based), NaN where it has no data: only that band's
@@ -97,7 +127,7 @@ public final class SceneStack {
     public func read(band: Int, window: PixelWindow) throws -> [Float] {
         var first = 1
         for layer in layers {
-            if band < first + layer.bandCount { return try layer.read(Float.self, bands: [band - first + 1], window: window) }
+            if band < first + layer.bandCount { return try layer.read(band: band - first + 1, window: window) }
             first += layer.bandCount
         }
         throw SceneError(code: .badBand, message: "stacked band \(band) does not exist (the scene stacks \(bandCount))")
@@ -137,4 +167,55 @@ public final class SceneStack {
             throw SceneError(code: .sourceMismatch, message: error.description, location: source.origin)
         }
     }
+}
+
+/// How a source is put on the reference grid (recorded in the run report).
+public enum StackingPath: String, Sendable, Codable {
+    /// The source is on the reference grid: read as it is.
+    case direct
+    /// A scale and shift without nodata: `SeparableLayer`'s separable resampling.
+    case separable
+    /// GDAL's warper (a warped VRT): reprojection, nodata, downsampling, average and mode.
+    case warper
+}
+
+/// One source of a stack, however it reaches the grid.
+private enum StackLayer {
+    case warped(Dataset)
+    case separable(SeparableLayer)
+
+    var bandCount: Int {
+        switch self {
+        case .warped(let dataset): dataset.bandCount
+        case .separable(let layer): layer.bands.count
+        }
+    }
+
+    func read(window: PixelWindow, into buffer: UnsafeMutableBufferPointer<Float>, bandStride: Int) throws {
+        switch self {
+        case .warped(let dataset): try dataset.read(Float.self, window: window, into: buffer, lineStride: window.width, bandStride: bandStride)
+        case .separable(let layer): try layer.read(window: window, into: buffer, lineStride: window.width, bandStride: bandStride)
+        }
+    }
+
+    /// One band (1-based within the source's bands).
+    func read(band: Int, window: PixelWindow) throws -> [Float] {
+        var values = [Float](repeating: 0, count: window.pixelCount)
+        switch self {
+        case .warped(let dataset):
+            values = try dataset.read(Float.self, bands: [band], window: window)
+        case .separable(let layer):
+            try layer.read(band: band, window: window, into: &values)
+        }
+        return values
+    }
+}
+
+/// The first error thrown by parallel reads, by slot.
+private final class ErrorSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Error?]
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+    func set(_ slot: Int, _ error: Error) { lock.withLock { errors[slot] = error } }
+    var first: Error? { lock.withLock { errors.compactMap { $0 }.first } }
 }

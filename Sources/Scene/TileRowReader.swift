@@ -65,12 +65,14 @@ public final class TileRowReader {
             try values.withUnsafeMutableBufferPointer { buffer in
                 try stack.read(window: window, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * width)...]), bandStride: capacity * width)
             }
+            // Band by band (sequential memory): a pixel is valid unless some band is NaN there.
             values.withUnsafeBufferPointer { buffer in
                 valid.withUnsafeMutableBufferPointer { valid in
-                    for i in offset * width..<(offset + fresh.count) * width {
-                        var ok: UInt8 = 1
-                        for band in 0..<bands where buffer[band * capacity * width + i].isNaN { ok = 0; break }
-                        valid[i] = ok
+                    let range = offset * width..<(offset + fresh.count) * width
+                    for i in range { valid[i] = 1 }
+                    for band in 0..<bands {
+                        let plane = buffer.baseAddress! + band * capacity * width
+                        for i in range where plane[i].isNaN { valid[i] = 0 }
                     }
                 }
             }
@@ -87,6 +89,8 @@ public final class TileRowReader {
         // Source column of each tile column (-1: zero padding), and whether it is inside the scene.
         let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) ?? -1 }
         let inSceneColumns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
+        // Most tiles lie inside the scene: their rows are contiguous copies unless a pixel is invalid.
+        let contiguous = tile.window.col >= 0 && tile.window.col + size <= width
         values.withUnsafeBufferPointer { source in
             valid.withUnsafeBufferPointer { sourceValid in
                 out.withUnsafeMutableBufferPointer { target in
@@ -98,6 +102,13 @@ public final class TileRowReader {
                             let validRow = sourceValid.baseAddress! + r * width
                             if sceneY >= 0 && sceneY < height {
                                 for tx in inSceneColumns { targetValid[ty * size + tx] = validRow[columns[tx]] }
+                            }
+                            if contiguous && !(0..<size).contains(where: { validRow[tile.window.col + $0] != 1 }) {
+                                for band in 0..<bands {
+                                    let row = source.baseAddress! + (band * capacity + r) * width + tile.window.col
+                                    (target.baseAddress! + (band * size + ty) * size).update(from: row, count: size)
+                                }
+                                continue
                             }
                             for band in 0..<bands {
                                 let row = source.baseAddress! + (band * capacity + r) * width

@@ -20,6 +20,14 @@ import Testing
             let decoded = try WireMessage(frames: message.frames())
             #expect(decoded.frames() == message.frames(), "\(message)")
         }
+        // A JOB sent from the tile's own arrays carries the same bytes as its frames.
+        if case .job(let job) = messages[3] {
+            let sent = WireMessage.withJobFrames(job) { $0.map { Array($0) } }
+            #expect(sent == messages[3].frames())
+            #expect(try WireMessage(frames: sent).frames() == sent)
+        } else {
+            Issue.record("not a job")
+        }
         if case .model(let received) = try WireMessage(frames: WireMessage.model(package).frames()) {
             #expect(received == package && received.isIntact)
         } else {
