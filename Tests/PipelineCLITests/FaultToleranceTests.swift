@@ -82,7 +82,9 @@ import Testing
 
         let second = try fixture.coordinator("resumed", extra: ["--resume"])
         let endpoint2 = try #require(second.listeningEndpoint(), "\(second.output) \(second.errors)")
-        let fresh = try (0..<2).map { try fixture.worker(endpoint2, name: "fresh\($0)") }
+        // Slow enough (44 tiles x 300 ms) that both join before the resumed run ends, even when the
+        // second one's start-up is slow: each must see the BYE and print its own count.
+        let fresh = try (0..<2).map { try fixture.worker(endpoint2, name: "fresh\($0)", delayMilliseconds: 300) }
         #expect(second.wait(seconds: 120) == 0, "\(second.errors)")
         // The workers' own count (printed when the coordinator's BYE ends them), not the journal's.
         for worker in fresh { #expect(worker.wait(seconds: 20) == 0, "\(worker.errors)") }
