@@ -12,8 +12,12 @@ final class CoordinatorSession {
     private let scheduler: Scheduler
     private let modelFrames: [[UInt8]]
 
-    /// Pixels of tiles queued or running, kept for retries until committed.
+    /// Tiles queued or running until committed. Pixel mode: queued tiles hold their pixels; once
+    /// sent, only the weight mask is kept (a retry reads the tile again, see `SceneRun.reread`).
     private var inputs: [Int: TileInput] = [:]
+    /// Shared storage: tiles queued or running (workers read their pixels) and the recipe JOBs carry.
+    private var windows: [Int: Tile] = [:]
+    private var recipe: [UInt8] = []
     private var summary = ExecutionSummary()
     private var workersSeen = Set<WorkerKey>()
     private var lastHeartbeat = -Double.infinity
@@ -25,6 +29,7 @@ final class CoordinatorSession {
         scheduler = Scheduler(settings: .init(maxAttempts: settings.maxAttempts, leaseSeconds: settings.leaseSeconds,
                                               workerTimeoutSeconds: settings.workerTimeoutSeconds))
         modelFrames = WireMessage.model(run.package).frames()
+        if run.data == .shared { recipe = SceneRecipe(stack: run.stack, grid: run.grid, padding: run.options.padding).encoded() }
 
         socket = try Socket(.router, in: coordinator.context)
         try socket.setLinger(.immediate)
@@ -83,7 +88,7 @@ final class CoordinatorSession {
         return summary
     }
 
-    private var isFinished: Bool { !run.hasMoreTiles && inputs.isEmpty && scheduler.outstandingCount == 0 }
+    private var isFinished: Bool { !run.hasMoreTiles && inputs.isEmpty && windows.isEmpty && scheduler.outstandingCount == 0 }
 
     // MARK: Messages
 
@@ -110,6 +115,8 @@ final class CoordinatorSession {
             scheduler.seen(worker, now: now)
         case .result(let result) where known:
             try accept(result, from: worker)
+        case .windowResult(let result) where known:
+            try accept(result, from: worker)
         case .failure(let failure) where known:
             if let failed = scheduler.failure(from: worker, tile: failure.tileIndex, attempt: failure.attempt, message: failure.message, now: now) {
                 record(failed)
@@ -123,10 +130,13 @@ final class CoordinatorSession {
             // given to someone else, so the result is refused by attempt id.
             try accept(result, from: worker)
             send(to: worker, WireMessage.reset.frames())
+        case .windowResult(let result):
+            try accept(result, from: worker)
+            send(to: worker, WireMessage.reset.frames())
         case .ready, .heartbeat, .failure, .bye:
             // From a worker we do not know (timed out, or we restarted): ask it to start over.
             send(to: worker, WireMessage.reset.frames())
-        case .model, .job, .reset:
+        case .model, .job, .reset, .windowJob:
             log("dropped a \(message) message from worker \(worker): only the coordinator sends those")
         }
     }
@@ -148,11 +158,29 @@ final class CoordinatorSession {
         }
     }
 
+    private func accept(_ result: WindowResult, from worker: WorkerKey) throws {
+        switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
+        case .rejected(let why):
+            summary.resultsRejected += 1
+            log("rejected a result from \(worker): \(why)")
+        case .accepted:
+            guard let tile = windows[result.tileIndex], result.size == run.grid.tileSize,
+                  !result.hasData || result.classCount == run.package.classNames.count else {
+                summary.resultsRejected += 1
+                return log("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape")
+            }
+            windows[result.tileIndex] = nil
+            guard result.hasData else { return try run.skipWithoutData(tile) }
+            try run.commit(tile, probabilities: result.probabilities, validity: result.validity)
+            summary.modelSeconds += Double(result.computeMicroseconds) / 1e6
+        }
+    }
+
     private func record(_ failure: Scheduler.Failure) {
         summary.attemptsFailed += 1
         log("tile \(failure.tile) attempt \(failure.attempt) failed: \(failure.reason)" + (failure.quarantined ? "; quarantined" : "; retrying"))
-        guard failure.quarantined, let input = inputs.removeValue(forKey: failure.tile) else { return }
-        do { try run.withdraw(input.tile) } catch { log("could not withdraw tile \(failure.tile): \(error)") }
+        guard failure.quarantined, let tile = inputs.removeValue(forKey: failure.tile)?.tile ?? windows.removeValue(forKey: failure.tile) else { return }
+        do { try run.withdraw(tile) } catch { log("could not withdraw tile \(failure.tile): \(error)") }
     }
 
     private func send(to worker: WorkerKey, _ frames: [[UInt8]]) {
@@ -168,9 +196,17 @@ final class CoordinatorSession {
     // MARK: Work
 
     private func refill() throws {
-        // Enough cut tiles to answer every free credit at once; more would only hold pixels.
+        // Enough tiles to answer every free credit at once; more would only hold pixels, and the
+        // memory budget caps the pixels held whatever the number of workers.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
-        while scheduler.queuedCount < target, let input = try run.nextTile() {
+        if run.data == .shared {
+            while scheduler.queuedCount < target, let tile = try run.nextWindow() {
+                windows[tile.index] = tile
+                scheduler.add(tile: tile.index)
+            }
+            return
+        }
+        while scheduler.queuedCount < min(target, run.memoryPlan.maxTilesInHand), let input = try run.nextTile() {
             inputs[input.tile.index] = input
             scheduler.add(tile: input.tile.index)
         }
@@ -178,11 +214,26 @@ final class CoordinatorSession {
 
     private func dispatch() {
         for assignment in scheduler.assignments(now: now) {
-            guard let input = inputs[assignment.tile] else { continue }
+            if let tile = windows[assignment.tile] {
+                summary.tilesDispatched.append(assignment.tile)
+                send(to: assignment.worker, WireMessage.windowJob(WindowJob(tile: tile, attempt: assignment.attempt, recipe: recipe)).frames())
+                continue
+            }
+            guard var input = inputs[assignment.tile] else { continue }
+            if input.values.isEmpty {
+                // A retry: the pixels were dropped when the tile was first sent.
+                do { input = try run.reread(input.tile) } catch {
+                    log("cannot read tile \(assignment.tile) again for a retry: \(error)")
+                    continue
+                }
+            }
             summary.tilesDispatched.append(assignment.tile)
             let job = Job(tile: input.tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
             send(to: assignment.worker, WireMessage.job(job).frames())
+            // Sent: keep only what commit needs (the weight mask), not the pixels.
+            input.values = []
+            inputs[assignment.tile] = input
         }
     }
 

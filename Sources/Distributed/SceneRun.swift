@@ -44,10 +44,17 @@ public final class SceneRun {
     public var workersConnected: Int?
     /// Set (from a signal handler) to stop handing out tiles; `run` then ends with `.interrupted`.
     public var stop = StopRequest()
+    /// How this run spends its memory budget (reader blocks, tiles in hand, stitching on disk).
+    public let memoryPlan: MemoryBudget.Plan
+    /// Pixels (cut here) or windows (workers read the scene from shared storage).
+    public let data: TileData
 
     /// Released before the COG is written (its row buffer is one of the largest allocations).
     private var feeder: TileFeeder?
     private var skippedWithoutData = 0
+    /// Shared storage: the next tile index to hand out as a window.
+    private var windowCursor = 0
+    private let stitchScratch: String?
     private let writer: ProbabilityRasterWriter
     private let journal: Journal
     private let stitcher: Stitcher
@@ -59,28 +66,43 @@ public final class SceneRun {
     public private(set) var resumed = 0
     public private(set) var withdrawn = 0
 
-    public init(stack: SceneStack, options: TilingOptions, package: ModelPackage, outputDirectory: String, resume: Bool) throws {
+    /// `budget`: the memory this process may use (a budget too small fails here, before anything
+    /// is written); `data`: `.shared` hands out windows for workers to read themselves.
+    public init(stack: SceneStack, options: TilingOptions, package: ModelPackage, outputDirectory: String, resume: Bool,
+                budget: MemoryBudget = .default, data: TileData = .pixels) throws {
         start = clock.now
         self.stack = stack
         self.options = options
         self.package = package
         self.outputDirectory = outputDirectory
+        self.data = data
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
+        memoryPlan = try budget.plan(grid: grid, bandCount: stack.bandCount, classCount: package.classNames.count)
+        if data == .pixels {
+            feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding, maxBufferBytes: memoryPlan.readerBytes),
+                                grid: grid)
+        }
+        stitchScratch = memoryPlan.stitchOnDisk ? "\(outputDirectory)/.stitch-scratch" : nil
+        if let stitchScratch {
+            do { try FileManager.default.createDirectory(atPath: stitchScratch, withIntermediateDirectories: true) } catch {
+                throw SceneError(code: .writeFailed, message: "cannot create the stitching scratch folder: \(FileErrorReason.describe(error))", location: stitchScratch)
+            }
+        }
         journal = try Journal(outputDirectory: outputDirectory, identity: RunIdentity(stack: stack, grid: grid, options: options, package: package),
                               tiling: grid, resume: resume)
         writer = try ProbabilityRasterWriter(path: "\(outputDirectory)/probabilities.tif", grid: stack.grid,
                                              classNames: package.classNames, durable: true, resume: resume)
         stitcher = try Stitcher(grid: grid, classCount: package.classNames.count, window: options.window,
-                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step), finishedStrips: journal.writtenStrips)
+                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step, height: grid.height),
+                                finishedStrips: journal.writtenStrips, scratchDirectory: stitchScratch)
     }
 
     /// Seconds since the run started.
     public var elapsed: Double { (clock.now - start).seconds }
 
     /// True while tiles remain to be handed out.
-    public var hasMoreTiles: Bool { !(feeder?.isExhausted ?? true) }
+    public var hasMoreTiles: Bool { data == .shared ? windowCursor < grid.count : !(feeder?.isExhausted ?? true) }
 
     /// The next tile to predict, raw (NaN where there is no data; `package.normalization.prepare`
     /// makes it the model's input); nil when every tile was handed out. Tiles an interrupted run
@@ -89,7 +111,8 @@ public final class SceneRun {
         guard let feeder else { return nil }
         while true {
             let readStart = elapsed
-            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) })
+            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) },
+                                       skip: { tile in try stitcher.withdraw(tile) })
             timings.readSeconds += elapsed - readStart
             guard let (tile, input) = next else { return nil }
             if journal.hasOutput(of: tile.index) {
@@ -104,6 +127,43 @@ public final class SceneRun {
                 return input
             }
         }
+    }
+
+    /// Shared storage: the next tile to hand out as a window (its pixels are read by the worker);
+    /// nil when every tile was handed out. Every tile of a row is planned; one whose core turns
+    /// out to have no data comes back through `skipWithoutData`. Journaled tiles are replayed here.
+    public func nextWindow() throws -> Tile? {
+        precondition(data == .shared, "nextWindow is for shared storage")
+        while windowCursor < grid.count {
+            let tile = grid.tile(index: windowCursor)
+            windowCursor += 1
+            if tile.col == 0 { try stitcher.plan(tileRow: tile.row, tiles: grid.tiles(inRow: tile.row)) }
+            if journal.hasOutput(of: tile.index) {
+                let (probabilities, validity) = try journal.output(of: tile.index)
+                try stitch(tile, probabilities: probabilities, validity: validity)
+                resumed += 1
+            } else if stitcher.isSettled(tile) {
+                try stitcher.withdraw(tile)
+                resumed += 1
+            } else {
+                return tile
+            }
+        }
+        return nil
+    }
+
+    /// Shared storage: a worker found no valid pixel in the tile's core; it is left out, as a
+    /// pixel-mode run skips it.
+    public func skipWithoutData(_ tile: Tile) throws {
+        try stitcher.withdraw(tile)
+        skippedWithoutData += 1
+        reportProgress()
+    }
+
+    /// A tile's raw input read on its own (for a retry, once the row reader has moved on): the
+    /// same bytes as when it was first cut.
+    public func reread(_ tile: Tile) throws -> TileInput {
+        try TileRowReader.readTile(tile, stack: stack, grid: grid, padding: options.padding).input
     }
 
     /// Adds a tile's quantized output (see `ProbabilityQuantization`): journaled, then stitched.
@@ -121,7 +181,7 @@ public final class SceneRun {
     }
 
     public var progress: RunProgress {
-        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
+        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? 0) + skippedWithoutData + withdrawn,
                     tilesTotal: grid.count, elapsed: elapsed, workersConnected: workersConnected)
     }
 
@@ -142,8 +202,9 @@ public final class SceneRun {
                                    + "and journaled in \(journal.directory.path); run the same command with --resume to continue")
         }
         try stitcher.finish()
-        skippedWithoutData = feeder?.skippedWithoutData ?? skippedWithoutData
+        skippedWithoutData += feeder?.skippedWithoutData ?? 0
         feeder = nil
+        if let stitchScratch { try? FileManager.default.removeItem(atPath: stitchScratch) }
         let cogStart = elapsed
         try writer.finish()
         timings.cogSeconds = elapsed - cogStart

@@ -33,6 +33,8 @@ struct CoordinatorCommand: ParsableCommand {
 
     @OptionGroup var curve: CoordinatorCurveOptions
 
+    @OptionGroup var resources: RunResourceOptions
+
     func validate() throws {
         try CountOption.checkSeconds(lease, "--lease")
         try CountOption.checkSeconds(workerTimeout, "--worker-timeout")
@@ -44,7 +46,7 @@ struct CoordinatorCommand: ParsableCommand {
         var hooks = Coordinator.Hooks()
         let context = try MessageContext()
         try curve.apply(to: &hooks, context: context)
-        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID)
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
@@ -55,7 +57,7 @@ struct CoordinatorCommand: ParsableCommand {
         hooks.onListening = { endpoints in Console.line("coordinator: listening on \(endpoints.map(\.description).joined(separator: ", "))") }
         hooks.log = { Console.error("coordinator: \($0)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                               resume: resume)
+                               resume: resume, budget: resources.budget, data: resources.data)
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))

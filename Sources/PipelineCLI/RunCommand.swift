@@ -37,22 +37,25 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its journal, redoing no committed tile.")
     var resume = false
 
+    @OptionGroup var resources: RunResourceOptions
+
     func validate() throws {
         try CountOption.check(workers, "--workers", in: 0...CountOption.maxLocalWorkers)
         if let threads { try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads) }
+        if resources.data == .shared && workers == 0 { throw ValidationError("--data shared needs workers to read the scene (--workers 1 or more)") }
     }
 
 
     func run() throws {
         let stop = ShutdownSignals.install(command: "run")
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.scene, sceneID: input.sceneID,
-                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         for warning in setup.warnings { Console.error("run: \(warning)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                               resume: resume)
+                               resume: resume, budget: resources.budget, data: resources.data)
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report: SceneRunReport

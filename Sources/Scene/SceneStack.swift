@@ -29,6 +29,8 @@ public final class SceneStack {
     public let grid: RasterGrid
     /// The sources, in stack order (their paths resolved).
     public let sources: [SceneSource]
+    /// The source whose grid is the stack's.
+    public let reference: Int
     /// Band names in stack order, "file:band name" (or "file:band N").
     public let bandNames: [String]
     private let layers: [Dataset]
@@ -69,6 +71,7 @@ public final class SceneStack {
         }
         self.grid = grid
         self.sources = sources
+        self.reference = reference
         self.layers = layers
         bandNames = names
     }
