@@ -48,6 +48,9 @@ public final class SceneRun {
     public let memoryPlan: MemoryBudget.Plan
     /// Pixels (cut here) or windows (workers read the scene from shared storage).
     public let data: TileData
+    public let budget: MemoryBudget
+    /// Tile columns whose rows the reader holds at once (all of them unless the scene is too wide).
+    public private(set) var blockTileColumns = 0
 
     /// Released before the COG is written (its row buffer is one of the largest allocations).
     private var feeder: TileFeeder?
@@ -76,12 +79,14 @@ public final class SceneRun {
         self.package = package
         self.outputDirectory = outputDirectory
         self.data = data
+        self.budget = budget
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
         memoryPlan = try budget.plan(grid: grid, bandCount: stack.bandCount, classCount: package.classNames.count)
         if data == .pixels {
-            feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding, maxBufferBytes: memoryPlan.readerBytes),
-                                grid: grid)
+            let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding, maxBufferBytes: memoryPlan.readerBytes)
+            blockTileColumns = reader.blockTileColumns
+            feeder = TileFeeder(reader: reader, grid: grid)
         }
         stitchScratch = memoryPlan.stitchOnDisk ? "\(outputDirectory)/.stitch-scratch" : nil
         if let stitchScratch {
@@ -96,6 +101,14 @@ public final class SceneRun {
         stitcher = try Stitcher(grid: grid, classCount: package.classNames.count, window: options.window,
                                 sink: JournalingSink(writer: writer, journal: journal, step: grid.step, height: grid.height),
                                 finishedStrips: journal.writtenStrips, scratchDirectory: stitchScratch)
+    }
+
+    /// How the budget is spent, for the run's first lines.
+    public var memorySummary: String {
+        let reading = data == .shared ? "workers read the tiles"
+            : blockTileColumns == grid.columns ? "whole tile rows read" : "tile rows read in blocks of \(blockTileColumns) of \(grid.columns) tile columns"
+        return "memory budget \(budget): \(reading), strips stitched \(memoryPlan.stitchOnDisk ? "in scratch files" : "in memory")"
+            + (data == .shared ? "" : ", at most \(memoryPlan.maxTilesInHand) tiles in hand")
     }
 
     /// Seconds since the run started.

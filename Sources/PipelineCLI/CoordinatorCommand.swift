@@ -58,6 +58,7 @@ struct CoordinatorCommand: ParsableCommand {
         hooks.log = { Console.error("coordinator: \($0)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume, budget: resources.budget, data: resources.data)
+        Console.line("coordinator: \(run.memorySummary)")
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))

@@ -56,6 +56,7 @@ struct RunCommand: ParsableCommand {
         for warning in setup.warnings { Console.error("run: \(warning)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
                                resume: resume, budget: resources.budget, data: resources.data)
+        Console.line("run: \(run.memorySummary)")
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report: SceneRunReport
