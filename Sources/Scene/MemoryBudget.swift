@@ -7,8 +7,9 @@ import Foundation
 /// - the row reader: blocks of tile columns whose rows take at most 1/16 of the budget, so a wide
 ///   scene is read in blocks rather than full-width rows (`TileRowReader`);
 /// - tiles in hand (cut and waiting for a worker, or kept for a retry): at most 1/8;
-/// - the stitcher's open strips: in memory when three full-width strips take at most 1/16,
-///   otherwise in scratch files (`DiskStripSums`), which keep nothing in memory;
+/// - the stitcher's open strips: in memory when three full-width strips take at most 1/64 (small
+///   scenes), otherwise in scratch files (`DiskStripSums`), which keep next to nothing in memory,
+///   so that scenes of any shape take about the same;
 /// - output written in chunks of about 16 MB.
 ///
 /// The same bytes come out whichever way the memory is spent (tested).
@@ -77,7 +78,7 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
         let strips = 3 * grid.step * grid.width * (classCount + 1) * MemoryLayout<UInt32>.size
         return Plan(readerBytes: max(oneColumn, bytes / 16),
                     maxTilesInHand: max(2, min(spare, bytes / 8) / tile),
-                    stitchOnDisk: strips > bytes / 16,
+                    stitchOnDisk: strips > bytes / 64,
                     minimumBytes: minimum)
     }
 }

@@ -119,8 +119,8 @@ import Testing
     }
 
     /// A budget at the minimum holds 2 tiles: a tile whose worker hangs is retried after its lease
-    /// from pixels read again (they were dropped when it was sent), strips are stitched in scratch
-    /// files, and the bytes are those of an unconstrained run.
+    /// from pixels read again (they were dropped when it was sent), and the bytes are those of an
+    /// unconstrained run.
     @Test func pixelModeAtTheMinimumBudgetRereadsRetriedTilesToTheSameBytes() throws {
         _ = try sceneRun("pixels", data: .pixels).run(with: InProcessExecutor(model: model))
         let grid = try TileGrid(width: 120, height: 70, tileSize: 32, overlap: 8)

@@ -33,9 +33,10 @@ import Testing
         try Self.writePipeline(pipeline)
         let synth = try PipelineBinary.run(["synth", "--out", scene, "--width", String(width), "--height", String(height), "--seed", "4", "--id", "shape"])
         #expect(synth.status == 0 && synth.output.contains("\(width) x \(height) px"), "\(synth.errorOutput)")
-        let free = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("free"), "--workers", "0"])
+        // As before budgets: whole rows read, strips stitched in memory.
+        let free = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("free"), "--workers", "0", "--memory-budget", "64G"])
         #expect(free.status == 0, "\(free.errorOutput)")
-        #expect(free.output.contains("memory budget 1024 MB: whole tile rows read"))
+        #expect(free.output.contains("memory budget 65536 MB: whole tile rows read, strips stitched in memory"), "\(free.output)")
         let tight = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("tight"), "--workers", "0", "--memory-budget", "290M"])
         #expect(tight.status == 0, "\(tight.errorOutput)")
         if width > height {
