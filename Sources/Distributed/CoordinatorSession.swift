@@ -223,7 +223,9 @@ final class CoordinatorSession {
             if input.values.isEmpty {
                 // A retry: the pixels were dropped when the tile was first sent.
                 do { input = try run.reread(input.tile) } catch {
-                    log("cannot read tile \(assignment.tile) again for a retry: \(error)")
+                    // The attempt fails here, as if the worker had failed it (its credit comes back).
+                    if let failed = scheduler.failure(from: assignment.worker, tile: assignment.tile, attempt: assignment.attempt,
+                                                      message: "cannot read the tile again for a retry: \(error)", now: now) { record(failed) }
                     continue
                 }
             }
