@@ -7,7 +7,8 @@ import Foundation
 /// - the row reader: blocks of tile columns whose rows take at most 1/32 of the budget, so a wide
 ///   scene is read in blocks rather than full-width rows (`TileRowReader`), and scenes of any
 ///   shape wider than a block hold the same;
-/// - tiles in hand (cut and waiting for a worker, or kept for a retry): at most 1/8;
+/// - tiles in hand (cut and waiting for a worker): at most 1/32, so that many workers do not
+///   hold many tiles' pixels at once (the coordinator refills every 20 ms);
 /// - the stitcher's open strips: in memory when three full-width strips take at most 1/64 (small
 ///   scenes), otherwise in scratch files (`DiskStripSums`), which keep next to nothing in memory,
 ///   so that scenes of any shape take about the same;
@@ -78,7 +79,7 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
         let spare = bytes - minimum
         let strips = 3 * grid.step * grid.width * (classCount + 1) * MemoryLayout<UInt32>.size
         return Plan(readerBytes: max(oneColumn, bytes / 32),
-                    maxTilesInHand: max(2, min(spare, bytes / 8) / tile),
+                    maxTilesInHand: max(2, min(spare, bytes / 32) / tile),
                     stitchOnDisk: strips > bytes / 64,
                     minimumBytes: minimum)
     }

@@ -106,7 +106,7 @@ import Scene
         let wide = try TileGrid(width: 40_000, height: 2_500, tileSize: 256, overlap: 64)
         let plan = try MemoryBudget.default.plan(grid: square, bandCount: 20, classCount: 10)
         #expect(plan.readerBytes == 32 << 20 && plan.stitchOnDisk)
-        #expect(plan.maxTilesInHand * MemoryBudget.tileBytes(grid: square, bandCount: 20) <= MemoryBudget.default.bytes / 8)
+        #expect(plan.maxTilesInHand * MemoryBudget.tileBytes(grid: square, bandCount: 20) <= MemoryBudget.default.bytes / 32)
         #expect(try MemoryBudget.default.plan(grid: wide, bandCount: 20, classCount: 10).readerBytes == plan.readerBytes)
         let small = try TileGrid(width: 500, height: 400, tileSize: 64, overlap: 16)
         #expect(try !MemoryBudget.default.plan(grid: small, bandCount: 3, classCount: 2).stitchOnDisk)
