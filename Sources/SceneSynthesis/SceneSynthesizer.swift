@@ -31,7 +31,8 @@ public struct SceneSynthesizer: Sendable {
     /// A `width` x `height` scene; a square one is the same as `init(size:)`'s, byte for byte.
     public init(width: Int, height: Int, seed: UInt64, sceneID: String? = nil) throws {
         for (name, value) in [("width", width), ("height", height)] where !(16...200_000).contains(value) {
-            throw RasterError(code: .invalidArgument, message: "scene \(name) \(value) must be between 16 and 200000 pixels")
+            let what = width == height ? "scene size" : "scene \(name)"
+            throw RasterError(code: .invalidArgument, message: "\(what) \(value) must be between 16 and 200000 pixels")
         }
         self.width = width
         self.height = height
