@@ -26,7 +26,13 @@ final class CoordinatorSession {
         var summary = ExecutionSummary()
         /// Tiles cut and not yet committed or quarantined.
         var outstanding = 0
-        init(run: SceneRun, slot: Int) { self.run = run; self.slot = slot }
+        /// Shared storage: the scene as WINDOW JOBs describe it (the same bytes for all its jobs).
+        let recipe: [UInt8]
+        init(run: SceneRun, slot: Int) {
+            self.run = run
+            self.slot = slot
+            recipe = run.data == .shared ? SceneRecipe(stack: run.stack, grid: run.grid, padding: run.options.padding).encoded() : []
+        }
     }
 
     /// The scene whose tiles are being cut; nil between scenes and once the feed is done.
@@ -38,8 +44,12 @@ final class CoordinatorSession {
     private var maxTileSize: Int
     private var maxMessageBytes = 0
 
-    /// Pixels of tiles queued or running, kept for retries until committed; by job id.
+    /// Tiles queued or running until committed, by job id. Pixel mode: queued tiles hold their
+    /// pixels; once sent, only the weight mask is kept (a retry reads the tile again, see
+    /// `SceneRun.reread`).
     private var inputs: [Int: TileInput] = [:]
+    /// Shared storage: tiles queued or running (workers read their pixels), by job id.
+    private var windows: [Int: Tile] = [:]
     private var workersSeen = Set<WorkerKey>()
     private var lastHeartbeat = -Double.infinity
     /// Workers' names from their HELLO, for log metadata.
@@ -162,7 +172,7 @@ final class CoordinatorSession {
         }
     }
 
-    private var isFinished: Bool { feedDone && current == nil && active.isEmpty && inputs.isEmpty && scheduler.outstandingCount == 0 }
+    private var isFinished: Bool { feedDone && current == nil && active.isEmpty && inputs.isEmpty && windows.isEmpty && scheduler.outstandingCount == 0 }
 
     /// A scene with every tile cut, committed or quarantined goes to the feed to be finished.
     private func finishIfDone(_ scene: ActiveScene) {
@@ -208,6 +218,8 @@ final class CoordinatorSession {
             scheduler.seen(worker, now: now)
         case .result(let result) where known:
             try accept(result, from: worker)
+        case .windowResult(let result) where known:
+            try accept(result, from: worker)
         case .failure(let failure) where known:
             if let failed = scheduler.failure(from: worker, tile: failure.tileIndex, attempt: failure.attempt, message: failure.message, now: now) {
                 record(failed, worker: worker)
@@ -222,10 +234,13 @@ final class CoordinatorSession {
             // given to someone else, so the result is refused by attempt id.
             try accept(result, from: worker)
             send(to: worker, WireMessage.reset.frames())
+        case .windowResult(let result):
+            try accept(result, from: worker)
+            send(to: worker, WireMessage.reset.frames())
         case .ready, .heartbeat, .failure, .bye:
             // From a worker we do not know (timed out, or we restarted): ask it to start over.
             send(to: worker, WireMessage.reset.frames())
-        case .model, .job, .reset, .trial:
+        case .model, .job, .reset, .trial, .windowJob:
             logger.warning("dropped a \(message) message from worker \(worker): only the coordinator sends those", metadata: about(worker))
         case .progress, .trialResult:
             logger.warning("dropped a trial message from worker \(worker): this coordinator runs tiles, not trials", metadata: about(worker))
@@ -258,6 +273,34 @@ final class CoordinatorSession {
         }
     }
 
+    private func accept(_ result: WindowResult, from worker: WorkerKey) throws {
+        let scene = scene(ofJob: result.tileIndex)
+        switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
+        case .rejected(let why):
+            scene?.summary.resultsRejected += 1
+            logger.warning("rejected a result from \(worker): \(why)", metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+        case .accepted:
+            guard let scene, let tile = windows[result.tileIndex], result.size == scene.run.grid.tileSize,
+                  !result.hasData || result.classCount == package.classNames.count else {
+                scene?.summary.resultsRejected += 1
+                return logger.warning("rejected a result from \(worker) for tile \(result.tileIndex & Self.tileMask): wrong shape",
+                                      metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+            }
+            windows[result.tileIndex] = nil
+            let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
+            if result.hasData {
+                try scene.run.commit(tile, probabilities: result.probabilities, validity: result.validity)
+                let modelSeconds = Double(result.computeMicroseconds) / 1e6
+                scene.summary.modelSeconds += modelSeconds
+                metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+            } else {
+                try scene.run.skipWithoutData(tile)
+            }
+            scene.outstanding -= 1
+            finishIfDone(scene)
+        }
+    }
+
     private func record(_ failure: Scheduler.Failure, worker: WorkerKey? = nil) {
         let scene = scene(ofJob: failure.tile)
         scene?.summary.attemptsFailed += 1
@@ -265,9 +308,10 @@ final class CoordinatorSession {
         let metadata = about(worker, tile: failure.tile, attempt: failure.attempt)
         logger.warning("tile \(failure.tile & Self.tileMask) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
                        metadata: metadata)
-        guard failure.quarantined, let scene, let input = inputs.removeValue(forKey: failure.tile) else { return }
+        guard failure.quarantined, let scene,
+              let tile = inputs.removeValue(forKey: failure.tile)?.tile ?? windows.removeValue(forKey: failure.tile) else { return }
         dispatchedAt[failure.tile] = nil
-        do { try scene.run.withdraw(input.tile) } catch { logger.error("could not withdraw tile \(input.tile.index): \(error)", metadata: metadata) }
+        do { try scene.run.withdraw(tile) } catch { logger.error("could not withdraw tile \(tile.index): \(error)", metadata: metadata) }
         scene.outstanding -= 1
         finishIfDone(scene)
     }
@@ -286,13 +330,25 @@ final class CoordinatorSession {
     // MARK: Work
 
     private func refill() throws {
-        // Enough cut tiles to answer every free credit at once; more would only hold pixels.
+        // Enough tiles to answer every free credit at once; more would only hold pixels, and the
+        // memory budget caps the pixels held whatever the number of workers.
         let target = max(2, scheduler.totalCredit * coordinator.settings.queuedPerCredit)
         while scheduler.queuedCount < target, let scene = try cuttingScene() {
-            // Never waits for the reading thread: the socket must be served meanwhile.
-            guard let input = try scene.run.nextTile(waiting: false) else {
-                if scene.run.hasMoreTiles { break }  // the reading thread has none ready yet
-                // Its last tile is out: the next scene's tiles follow at once.
+            if scene.run.data == .shared {
+                guard let tile = try scene.run.nextWindow() else {
+                    // Its last tile is out: the next scene's tiles follow at once.
+                    current = nil
+                    finishIfDone(scene)
+                    continue
+                }
+                let id = scene.slot << 32 | tile.index
+                windows[id] = tile
+                scene.outstanding += 1
+                scheduler.add(tile: id)
+                continue
+            }
+            guard scheduler.queuedCount < scene.run.memoryPlan.maxTilesInHand else { break }
+            guard let input = try scene.run.nextTile() else {
                 current = nil
                 finishIfDone(scene)
                 continue
@@ -314,10 +370,29 @@ final class CoordinatorSession {
 
     private func dispatch() {
         for assignment in scheduler.assignments(now: now) {
-            guard let input = inputs[assignment.tile], let scene = scene(ofJob: assignment.tile) else { continue }
+            guard let scene = scene(ofJob: assignment.tile) else { continue }
+            if let tile = windows[assignment.tile] {
+                scene.summary.tilesDispatched.append(tile.index)
+                dispatchedAt[assignment.tile] = now
+                // The job carries the job id as its tile index (the tile's own index in a single scene).
+                let place = Tile(index: assignment.tile, row: tile.row, col: tile.col, window: tile.window, core: tile.core)
+                send(to: assignment.worker, WireMessage.windowJob(WindowJob(tile: place, attempt: assignment.attempt, recipe: scene.recipe)).frames())
+                continue
+            }
+            guard var input = inputs[assignment.tile] else { continue }
+            if input.values.isEmpty {
+                // A retry: the pixels were dropped when the tile was first sent.
+                do { input = try scene.run.reread(input.tile) } catch {
+                    // The attempt fails here, as if the worker had failed it (its credit comes back).
+                    if let failed = scheduler.failure(from: assignment.worker, tile: assignment.tile, attempt: assignment.attempt,
+                                                      message: "cannot read the tile again for a retry: \(error)", now: now) {
+                        record(failed, worker: assignment.worker)
+                    }
+                    continue
+                }
+            }
             scene.summary.tilesDispatched.append(input.tile.index)
             dispatchedAt[assignment.tile] = now
-            // The job carries the job id as its tile index (the tile's own index in a single scene).
             let tile = Tile(index: assignment.tile, row: input.tile.row, col: input.tile.col, window: input.tile.window, core: input.tile.core)
             let job = Job(tile: tile, attempt: assignment.attempt,
                           input: RawTile(bandCount: input.bandCount, size: input.size, values: input.values, validity: input.validity))
@@ -333,6 +408,9 @@ final class CoordinatorSession {
                 logger.warning("cannot reach worker \(assignment.worker): \(error)", metadata: about(assignment.worker))
                 for failure in scheduler.remove(assignment.worker, reason: "unreachable") { record(failure, worker: assignment.worker) }
             }
+            // Sent: keep only what commit needs (the weight mask), not the pixels.
+            input.values = []
+            inputs[assignment.tile] = input
         }
     }
 

@@ -157,16 +157,21 @@ final class JournalingSink: StripSink {
     private let writer: ProbabilityRasterWriter
     private let journal: Journal
     private let step: Int
+    private let height: Int
 
-    init(writer: ProbabilityRasterWriter, journal: Journal, step: Int) {
+    init(writer: ProbabilityRasterWriter, journal: Journal, step: Int, height: Int) {
         self.writer = writer
         self.journal = journal
         self.step = step
+        self.height = height
     }
 
+    /// A strip comes in chunks of rows: it is journaled once its last chunk is on disk.
     func write(window: PixelWindow, values: [UInt8]) throws {
         try writer.write(window: window, values: values)
+        let end = window.row + window.height
+        guard end % step == 0 || end == height else { return }
         try writer.flush()
-        try journal.recordStrip(window.row / step)
+        try journal.recordStrip((end - 1) / step)
     }
 }

@@ -85,6 +85,8 @@ public struct DistributedError: Error, CustomStringConvertible, Sendable {
         public static let journal = Code(name: "journal")
         public static let protocolError = Code(name: "protocolError")
         public static let interrupted = Code(name: "interrupted")
+        /// A shared-storage worker cannot open the scene's files.
+        public static let sceneUnreadable = Code(name: "sceneUnreadable")
         /// A worker's handshake with its coordinator failed (a refused key, a wrong server key).
         public static let handshakeFailed = Code(name: "handshakeFailed")
     }

@@ -44,11 +44,20 @@ public final class SceneRun {
     public var workersConnected: Int?
     /// Set (from a signal handler) to stop handing out tiles; `run` then ends with `.interrupted`.
     public var stop = StopRequest()
+    /// How this run spends its memory budget (reader blocks, tiles in hand, stitching on disk).
+    public let memoryPlan: MemoryBudget.Plan
+    /// Pixels (cut here) or windows (workers read the scene from shared storage).
+    public let data: TileData
+    public let budget: MemoryBudget
+    /// Tile columns whose rows the reader holds at once (all of them unless the scene is too wide).
+    public private(set) var blockTileColumns = 0
 
-    /// Reads and cuts tiles on its own thread, ahead of the executor. Released before the COG is
-    /// written (its row buffer is one of the largest allocations).
-    private var tiles: TilePrefetcher?
+    /// Released before the COG is written (its row buffer is one of the largest allocations).
+    private var feeder: TileFeeder?
     private var skippedWithoutData = 0
+    /// Shared storage: the next tile index to hand out as a window.
+    private var windowCursor = 0
+    private let stitchScratch: String?
     private let writer: ProbabilityRasterWriter
     private let journal: Journal
     private let stitcher: Stitcher
@@ -60,47 +69,65 @@ public final class SceneRun {
     public private(set) var resumed = 0
     public private(set) var withdrawn = 0
 
-    public init(stack: SceneStack, options: TilingOptions, package: ModelPackage, outputDirectory: String, resume: Bool) throws {
+    /// `budget`: the memory this process may use (a budget too small fails here, before anything
+    /// is written); `data`: `.shared` hands out windows for workers to read themselves.
+    public init(stack: SceneStack, options: TilingOptions, package: ModelPackage, outputDirectory: String, resume: Bool,
+                budget: MemoryBudget = .default, data: TileData = .pixels) throws {
         start = clock.now
         self.stack = stack
         self.options = options
         self.package = package
         self.outputDirectory = outputDirectory
+        self.data = data
+        self.budget = budget
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        tiles = TilePrefetcher(feeder: TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid),
-                               capacity: SceneRun.tilesReadAhead)
+        memoryPlan = try budget.plan(grid: grid, bandCount: stack.bandCount, classCount: package.classNames.count)
+        if data == .pixels {
+            let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding, maxBufferBytes: memoryPlan.readerBytes)
+            blockTileColumns = reader.blockTileColumns
+            feeder = TileFeeder(reader: reader, grid: grid)
+        }
+        stitchScratch = memoryPlan.stitchOnDisk ? "\(outputDirectory)/.stitch-scratch" : nil
+        if let stitchScratch {
+            do { try FileManager.default.createDirectory(atPath: stitchScratch, withIntermediateDirectories: true) } catch {
+                throw SceneError(code: .writeFailed, message: "cannot create the stitching scratch folder: \(FileErrorReason.describe(error))", location: stitchScratch)
+            }
+        }
         journal = try Journal(outputDirectory: outputDirectory, identity: RunIdentity(stack: stack, grid: grid, options: options, package: package),
                               tiling: grid, resume: resume)
         writer = try ProbabilityRasterWriter(path: "\(outputDirectory)/probabilities.tif", grid: stack.grid,
                                              classNames: package.classNames, durable: true, resume: resume)
         stitcher = try Stitcher(grid: grid, classCount: package.classNames.count, window: options.window,
-                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step), finishedStrips: journal.writtenStrips)
+                                sink: JournalingSink(writer: writer, journal: journal, step: grid.step, height: grid.height),
+                                finishedStrips: journal.writtenStrips, scratchDirectory: stitchScratch)
     }
 
-    /// Tiles cut ahead of the executor by the reading thread (a few seconds of 64 workers' demand).
-    static let tilesReadAhead = 32
-
-    deinit { tiles?.cancel() }
+    /// How the budget is spent, for the run's first lines.
+    public var memorySummary: String {
+        let reading = data == .shared ? "workers read the tiles"
+            : blockTileColumns == grid.columns ? "whole tile rows read" : "tile rows read in blocks of \(blockTileColumns) of \(grid.columns) tile columns"
+        return "memory budget \(budget): \(reading), strips stitched \(memoryPlan.stitchOnDisk ? "in scratch files" : "in memory")"
+            + (data == .shared ? "" : ", at most \(memoryPlan.maxTilesInHand) tiles in hand")
+    }
 
     /// Seconds since the run started.
     public var elapsed: Double { (clock.now - start).seconds }
 
     /// True while tiles remain to be handed out.
-    public var hasMoreTiles: Bool { !(tiles?.isExhausted ?? true) }
+    public var hasMoreTiles: Bool { data == .shared ? windowCursor < grid.count : !(feeder?.isExhausted ?? true) }
 
     /// The next tile to predict, raw (NaN where there is no data; `package.normalization.prepare`
     /// makes it the model's input); nil when every tile was handed out. Tiles an interrupted run
-    /// committed are replayed from the journal here and never returned. With `waiting: false` it
-    /// also returns nil when the reading thread has no tile ready yet (`hasMoreTiles` stays true).
-    public func nextTile(waiting: Bool = true) throws -> TileInput? {
-        guard let tiles else { return nil }
+    /// committed are replayed from the journal here and never returned.
+    public func nextTile() throws -> TileInput? {
+        guard let feeder else { return nil }
         while true {
-            guard let item = try tiles.next(waiting: waiting) else { return nil }
-            guard case .tile(let tile, let input) = item else {
-                if case .row(let row, let rowTiles) = item { try stitcher.plan(tileRow: row, tiles: rowTiles) }
-                continue
-            }
+            let readStart = elapsed
+            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) },
+                                       skip: { tile in try stitcher.withdraw(tile) })
+            timings.readSeconds += elapsed - readStart
+            guard let (tile, input) = next else { return nil }
             if journal.hasOutput(of: tile.index) {
                 let (probabilities, validity) = try journal.output(of: tile.index)
                 try stitch(tile, probabilities: probabilities, validity: validity)
@@ -113,6 +140,43 @@ public final class SceneRun {
                 return input
             }
         }
+    }
+
+    /// Shared storage: the next tile to hand out as a window (its pixels are read by the worker);
+    /// nil when every tile was handed out. Every tile of a row is planned; one whose core turns
+    /// out to have no data comes back through `skipWithoutData`. Journaled tiles are replayed here.
+    public func nextWindow() throws -> Tile? {
+        precondition(data == .shared, "nextWindow is for shared storage")
+        while windowCursor < grid.count {
+            let tile = grid.tile(index: windowCursor)
+            windowCursor += 1
+            if tile.col == 0 { try stitcher.plan(tileRow: tile.row, tiles: grid.tiles(inRow: tile.row)) }
+            if journal.hasOutput(of: tile.index) {
+                let (probabilities, validity) = try journal.output(of: tile.index)
+                try stitch(tile, probabilities: probabilities, validity: validity)
+                resumed += 1
+            } else if stitcher.isSettled(tile) {
+                try stitcher.withdraw(tile)
+                resumed += 1
+            } else {
+                return tile
+            }
+        }
+        return nil
+    }
+
+    /// Shared storage: a worker found no valid pixel in the tile's core; it is left out, as a
+    /// pixel-mode run skips it.
+    public func skipWithoutData(_ tile: Tile) throws {
+        try stitcher.withdraw(tile)
+        skippedWithoutData += 1
+        reportProgress()
+    }
+
+    /// A tile's raw input read on its own (for a retry, once the row reader has moved on): the
+    /// same bytes as when it was first cut.
+    public func reread(_ tile: Tile) throws -> TileInput {
+        try TileRowReader.readTile(tile, stack: stack, grid: grid, padding: options.padding).input
     }
 
     /// Adds a tile's quantized output (see `ProbabilityQuantization`): journaled, then stitched.
@@ -130,7 +194,7 @@ public final class SceneRun {
     }
 
     public var progress: RunProgress {
-        RunProgress(tilesDone: committed + resumed, tilesSkipped: (tiles?.skippedWithoutData ?? skippedWithoutData) + withdrawn,
+        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? 0) + skippedWithoutData + withdrawn,
                     tilesTotal: grid.count, elapsed: elapsed, workersConnected: workersConnected)
     }
 
@@ -143,8 +207,7 @@ public final class SceneRun {
 
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
-        defer { tiles?.stop() }
-        return try finish(executor.execute(self))
+        try finish(executor.execute(self))
     }
 
     /// Ends the run once an executor is done with it: writes `probabilities.tif` and removes the
@@ -152,7 +215,6 @@ public final class SceneRun {
     /// A coordinator serving a batch (`SceneRunFeed`) calls it for each scene when that scene's
     /// last tile is in, while it hands out the next scene's tiles.
     public func finish(_ execution: ExecutionSummary) throws -> SceneRunReport {
-        tiles?.stop()
         if let reason = execution.stopped {
             // Committed tiles are in the journal (their files renamed into place before commit).
             try journal.flush()
@@ -160,9 +222,9 @@ public final class SceneRun {
                                    + "and journaled in \(journal.directory.path); run the same command with --resume to continue")
         }
         try stitcher.finish()
-        skippedWithoutData = tiles?.skippedWithoutData ?? skippedWithoutData
-        timings.readSeconds = tiles?.readSeconds ?? timings.readSeconds
-        tiles = nil
+        skippedWithoutData += feeder?.skippedWithoutData ?? 0
+        feeder = nil
+        if let stitchScratch { try? FileManager.default.removeItem(atPath: stitchScratch) }
         let cogStart = elapsed
         try writer.finish()
         timings.cogSeconds = elapsed - cogStart

@@ -173,9 +173,9 @@ final class TrialCoordinatorSession {
         case .ready, .heartbeat, .failure, .bye, .progress, .trialResult:
             // From a worker we dropped (it went silent) or do not know (we restarted): start over.
             send(to: worker, WireMessage.reset.frames())
-        case .result:
+        case .result, .windowResult:
             log("dropped a tile result from worker \(worker): this coordinator runs trials, not tiles")
-        case .model, .job, .reset, .trial:
+        case .model, .job, .reset, .trial, .windowJob:
             log("dropped a \(message) message from worker \(worker): only the coordinator sends those")
         }
     }

@@ -30,6 +30,11 @@ enum WireMessage {
     case progress(TrialProgress)
     /// Worker → coordinator: a trial's result, model and metrics. Returns one credit.
     case trialResult(TrialOutcome)
+    /// Coordinator → worker, shared storage: one tile to read from the scene and run.
+    case windowJob(WindowJob)
+    /// Worker → coordinator, shared storage: a tile's probabilities and weight mask, or that its
+    /// core has no data. Returns one credit.
+    case windowResult(WindowResult)
 
     static let magic: [UInt8] = Array("UNPW".utf8)
     static let protocolVersion: UInt8 = 3
@@ -37,7 +42,7 @@ enum WireMessage {
     static let maxFrames = 4
 
     private enum Kind: UInt8 {
-        case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset, trial, progress, trialResult
+        case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset, trial, progress, trialResult, windowJob, windowResult
     }
 
     // MARK: Encoding
@@ -101,6 +106,21 @@ enum WireMessage {
         case .trialResult(let outcome):
             header.write(Kind.trialResult.rawValue)
             return outcome.write(to: &header)
+        case .windowJob(let job):
+            header.write(Kind.windowJob.rawValue)
+            header.write(UInt64(job.tile.index))
+            header.write(UInt32(job.attempt))
+            WireMessage.writePlace(job.tile, into: &header)
+            return [header.bytes, job.recipe]
+        case .windowResult(let result):
+            header.write(Kind.windowResult.rawValue)
+            header.write(UInt64(result.tileIndex))
+            header.write(UInt32(result.attempt))
+            header.write(UInt32(result.classCount))
+            header.write(UInt32(result.size))
+            header.write(UInt64(result.computeMicroseconds))
+            header.write(UInt8(result.hasData ? 1 : 0))
+            return result.hasData ? [header.bytes, result.probabilities, result.validity] : [header.bytes]
         }
     }
 
@@ -134,6 +154,24 @@ enum WireMessage {
                 try job.input.validity.withUnsafeBytes { m in try body([h, v, m]) }
             }
         }
+    }
+
+    private static func writePlace(_ tile: Tile, into header: inout BinaryWriter) {
+        header.write(UInt32(tile.row))
+        header.write(UInt32(tile.col))
+        for window in [tile.window, tile.core] {
+            for value in [window.col, window.row, window.width, window.height] { header.write(Int32(value)) }
+        }
+    }
+
+    private static func readPlace(index: Int, from reader: inout BinaryReader) throws -> Tile {
+        let row = Int(try reader.read(UInt32.self)), col = Int(try reader.read(UInt32.self))
+        var windows: [PixelWindow] = []
+        for _ in 0..<2 {
+            let v = try (0..<4).map { _ in Int(try reader.read(Int32.self)) }
+            windows.append(PixelWindow(col: v[0], row: v[1], width: v[2], height: v[3]))
+        }
+        return Tile(index: index, row: row, col: col, window: windows[0], core: windows[1])
     }
 
     // MARK: Decoding
@@ -222,6 +260,27 @@ enum WireMessage {
         case .trialResult:
             try expectFrames(2)
             self = .trialResult(try TrialOutcome(reader: &reader, frames: frames))
+        case .windowJob:
+            try expectFrames(2)
+            let index = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
+            let tile = try WireMessage.readPlace(index: index, from: &reader)
+            guard (1...maxTileSize).contains(tile.window.width), tile.window.width == tile.window.height, frames[1].count <= 1 << 20 else {
+                throw WireError.malformed("window job of a \(tile.window.width)x\(tile.window.height) window with a recipe of \(frames[1].count) bytes")
+            }
+            self = .windowJob(WindowJob(tile: tile, attempt: attempt, recipe: frames[1]))
+        case .windowResult:
+            let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
+            let classes = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
+            let micros = Int(truncatingIfNeeded: try reader.read(UInt64.self))
+            let hasData = try reader.read(UInt8.self) != 0
+            try expectFrames(hasData ? 3 : 1)
+            guard (1...maxTileSize).contains(size), !hasData
+                    || ((1...4096).contains(classes) && frames[1].count == classes * size * size && frames[2].count == size * size) else {
+                throw WireError.malformed("window result of \(classes) classes x \(size)^2 with frames of \(frames.dropFirst().map(\.count)) bytes")
+            }
+            self = .windowResult(WindowResult(tileIndex: tile, attempt: attempt, classCount: classes, size: size, hasData: hasData,
+                                              probabilities: hasData ? frames[1] : [], validity: hasData ? frames[2] : [],
+                                              computeMicroseconds: micros))
         }
     }
 }
@@ -264,6 +323,29 @@ struct JobResult: Equatable {
     var size: Int
     /// Quantized (see `ProbabilityQuantization`), band-sequential.
     var probabilities: [UInt8]
+    var computeMicroseconds: Int
+}
+
+/// A tile for a worker that reads the scene itself: where it lies and how to build the stack
+/// (`SceneRecipe`, as JSON: the same bytes for every job of a run, so a worker opens it once).
+struct WindowJob: Equatable {
+    var tile: Tile
+    var attempt: Int
+    var recipe: [UInt8]
+
+    var tileIndex: Int { tile.index }
+}
+
+/// A shared-storage tile's outcome: without data in its core (left out, as pixel mode skips it),
+/// or its probabilities and the weight mask the worker's read gave.
+struct WindowResult: Equatable {
+    var tileIndex: Int
+    var attempt: Int
+    var classCount: Int
+    var size: Int
+    var hasData: Bool
+    var probabilities: [UInt8]
+    var validity: [UInt8]
     var computeMicroseconds: Int
 }
 

@@ -103,6 +103,8 @@ private final class ComputeQueue: @unchecked Sendable {
     /// Trials among `pending`: a leaving worker does not wait for them (it may take hours).
     private var trials = 0
     private var draining = false
+    /// Set when the worker cannot go on (it cannot read a shared-storage scene): the reason.
+    private var fatal: String?
     let queue = DispatchQueue(label: "pipeline.worker.compute")
 
     func post(_ message: WireMessage) { lock.withLock { outcomes.append(message) } }
@@ -114,10 +116,20 @@ private final class ComputeQueue: @unchecked Sendable {
     func finish(trial: Bool = false) { lock.withLock { pending -= 1; trials -= trial ? 1 : 0 } }
     /// Jobs not started yet will not be: they are handed back with BYE.
     func drain() { lock.withLock { draining = true } }
+    /// The worker must leave: no further job starts, and the main thread says BYE with `reason`.
+    func fail(_ reason: String) { lock.withLock { if fatal == nil { fatal = reason }; draining = true } }
+    var fatalReason: String? { lock.withLock { fatal } }
     /// True when no job is running or waiting (outcomes may still be untaken).
     var isIdle: Bool { lock.withLock { pending == 0 } }
     /// True when only trials are running or waiting: a leaving worker hands them back as they are.
     var onlyTrials: Bool { lock.withLock { pending == trials } }
+}
+
+/// A shared-storage scene opened by the compute thread, kept while jobs carry the same recipe.
+private final class SharedScene: @unchecked Sendable {
+    var recipeBytes: [UInt8] = []
+    var recipe: SceneRecipe?
+    var stack: SceneStack?
 }
 
 /// The model and its package, handed to the compute thread. Only that thread runs the model.
@@ -148,6 +160,7 @@ private final class WorkerSession {
     private var loggedHandshakeFailures = Set<HandshakeDiagnosis>()
     private var loaded: LoadedModel?
     private let compute = ComputeQueue()
+    private let scene = SharedScene()
     private var summary = Worker.Summary()
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
@@ -218,6 +231,11 @@ private final class WorkerSession {
             }
             try checkHandshake()
             for outcome in compute.take() { try send(outcome) }
+            if leaving == nil, let reason = compute.fatalReason {
+                // Jobs held go back to the coordinator with the BYE, counting no failure.
+                leaving = reason
+                logger.error("\(reason)")
+            }
             if leaving == nil, let reason = settings.stop.reason {
                 leaving = reason
                 compute.drain()
@@ -225,9 +243,11 @@ private final class WorkerSession {
             }
             if let leaving, compute.onlyTrials {
                 for outcome in compute.take() { try send(outcome) }
-                try send(.bye(reason: "stopping on \(leaving)"))
+                let fatal = compute.fatalReason
+                try send(.bye(reason: fatal ?? "stopping on \(leaving)"))
                 // Linger a moment so the last result and the BYE leave before the socket closes.
                 try? socket.setLinger(.after(.seconds(2)))
+                if let fatal { throw DistributedError(code: .sceneUnreadable, message: fatal) }
                 break
             }
             if now - lastSent >= settings.heartbeatSeconds { try send(.heartbeat) }
@@ -293,6 +313,10 @@ private final class WorkerSession {
             logger.warning("tile \(failure.tileIndex) attempt \(failure.attempt) failed: \(failure.message)", metadata: about(failure.tileIndex, failure.attempt))
         case .trialResult:
             summary.trialsDone += 1
+        case .windowResult(let result):
+            summary.tilesDone += 1
+            let arrived = arrivedAt.removeValue(forKey: JobID(tile: result.tileIndex, attempt: result.attempt)) ?? now
+            metrics.tileDone(latencySeconds: now - arrived, modelSeconds: Double(result.computeMicroseconds) / 1e6)
         default: break
         }
     }
@@ -323,6 +347,11 @@ private final class WorkerSession {
         case .trial(let job):
             summary.jobsReceived += 1
             enqueue(job)
+        case .windowJob(let job):
+            summary.jobsReceived += 1
+            metrics.jobReceived()
+            arrivedAt[JobID(tile: job.tileIndex, attempt: job.attempt)] = now
+            enqueue(job)
         case .reset:
             logger.notice("the coordinator does not know this worker; saying hello again")
             try send(.hello(worker.hello))
@@ -331,7 +360,7 @@ private final class WorkerSession {
             return true
         case .heartbeat:
             break
-        case .hello, .ready, .result, .failure, .progress, .trialResult:
+        case .hello, .ready, .result, .failure, .progress, .trialResult, .windowResult:
             logger.warning("dropped a \(message) message: only workers send those")
         }
         return false
@@ -370,6 +399,63 @@ private final class WorkerSession {
             } catch {
                 compute.post(.failure(JobFailure(tileIndex: job.trial, attempt: job.attempt, message: "\(error)")))
             }
+        }
+    }
+
+    /// Shared storage: the compute thread opens the scene (once per recipe), reads the tile's
+    /// window and runs it. A scene it cannot open makes the worker leave, handing its jobs back.
+    private func enqueue(_ job: WindowJob) {
+        guard let loaded else {
+            compute.post(.failure(JobFailure(tileIndex: job.tileIndex, attempt: job.attempt, message: "no model loaded")))
+            return
+        }
+        let faults = worker.settings.faults, compute = self.compute, scene = self.scene, name = worker.settings.name
+        compute.added()
+        compute.queue.async {
+            defer { compute.finish() }
+            guard compute.start() else { return }
+            if scene.recipeBytes != job.recipe || scene.stack == nil {
+                do {
+                    let recipe = try SceneRecipe.decode(job.recipe)
+                    scene.stack = try recipe.open()
+                    scene.recipe = recipe
+                    scene.recipeBytes = job.recipe
+                } catch {
+                    scene.stack = nil
+                    return compute.fail("worker \(name) cannot read the scene: \(error)")
+                }
+            }
+            if faults.crashTile == job.tileIndex { abort() }
+            if faults.hangTile == job.tileIndex { while true { sleep(3600) } }
+            if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
+            compute.post(WorkerSession.run(job, stack: scene.stack!, recipe: scene.recipe!, on: loaded))
+        }
+    }
+
+    private static func run(_ job: WindowJob, stack: SceneStack, recipe: SceneRecipe, on loaded: LoadedModel) -> WireMessage {
+        let clock = ContinuousClock(), started = clock.now
+        let size = recipe.grid.tileSize
+        do {
+            // A batch names its jobs scene << 32 | tile index (see CoordinatorSession).
+            let place = recipe.grid.tile(index: job.tileIndex & 0xFFFF_FFFF)
+            guard job.tileIndex & 0xFFFF_FFFF < recipe.grid.count, job.tile.window == place.window, job.tile.core == place.core else {
+                throw DistributedError(code: .protocolError, message: "tile \(job.tileIndex) is not where the recipe's grid puts it")
+            }
+            let (raw, hasData) = try TileRowReader.readTile(job.tile, stack: stack, grid: recipe.grid, padding: recipe.padding)
+            guard hasData else {
+                return .windowResult(WindowResult(tileIndex: job.tileIndex, attempt: job.attempt, classCount: 0, size: size, hasData: false,
+                                                  probabilities: [], validity: [], computeMicroseconds: 0))
+            }
+            if let expected = loaded.model.inputBandCount, expected != raw.bandCount {
+                throw DistributedError(code: .modelMismatch, message: "the model expects \(expected) bands, the tile has \(raw.bandCount)")
+            }
+            let probabilities = try loaded.model.predict(loaded.package.normalization.prepare(raw))
+            let elapsed = clock.now - started
+            return .windowResult(WindowResult(tileIndex: job.tileIndex, attempt: job.attempt, classCount: loaded.package.classNames.count, size: size,
+                                              hasData: true, probabilities: ProbabilityQuantization.quantize(probabilities), validity: raw.validity,
+                                              computeMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+        } catch {
+            return .failure(JobFailure(tileIndex: job.tileIndex, attempt: job.attempt, message: "\(error)"))
         }
     }
 

@@ -28,6 +28,8 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
     private let outputDirectory: String
     private let resume: Bool
     private let threads: Int
+    /// Every scene's `--memory-budget` and `--data`.
+    private let resources: (budget: MemoryBudget, data: TileData)
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
@@ -58,8 +60,10 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
 
     /// Reads the list and the pipeline and creates the output folder; a bad list is one line per
     /// problem on standard error, before anything is written.
-    init(pipeline: String, list: String, baseFolder: String?, out: String?, resume: Bool, threads: Int, stop: StopRequest, label: String) throws {
+    init(pipeline: String, list: String, baseFolder: String?, out: String?, resume: Bool, threads: Int, stop: StopRequest, label: String,
+         resources: (budget: MemoryBudget, data: TileData) = (.default, .pixels)) throws {
         start = clock.now
+        self.resources = resources
         self.pipeline = pipeline
         listPath = list
         self.resume = resume
@@ -162,12 +166,13 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
         let scene = scenes[index], directory = "\(outputDirectory)/\(scene.id)", openedAt = elapsed
         let name = "\(label): scene \(scene.id) (\(index + 1) of \(scenes.count))"
         do {
-            let setup = try PipelineSetup(spec: spec, sources: spec.sceneSources(at: scene.location), threads: threads)
+            let setup = try PipelineSetup(spec: spec, sources: spec.sceneSources(at: scene.location), threads: threads,
+                                          memoryBudgetBytes: resources.budget.bytes)
             try checkSameModel(setup.package)
             try OutputFiles.createFolder(directory, option: "--out")
             let journal = FileManager.default.fileExists(atPath: "\(directory)/.journal/run.json")
             let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: directory,
-                                   resume: resume && journal)
+                                   resume: resume && journal, budget: resources.budget, data: resources.data)
             run.stop = stop
             run.onProgress = ProgressPrinter(label: "\(label): scene \(scene.id)").update
             Console.line("\(name): \(setup.summary)" + (resume && journal ? "; resuming from its journal" : ""))

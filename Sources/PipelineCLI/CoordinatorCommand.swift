@@ -38,6 +38,8 @@ struct CoordinatorCommand: ParsableCommand {
 
     @OptionGroup var metricsOptions: MetricsOptions
 
+    @OptionGroup var resources: RunResourceOptions
+
     func validate() throws {
         try CountOption.checkSeconds(lease, "--lease")
         try CountOption.checkSeconds(workerTimeout, "--worker-timeout")
@@ -59,19 +61,21 @@ struct CoordinatorCommand: ParsableCommand {
         if let list = input.scenes {
             // A batch: one socket and one set of workers for every listed scene.
             let batch = try BatchRun(pipeline: input.pipeline, list: list, baseFolder: input.scene, out: input.out, resume: resume,
-                                     threads: ProcessInfo.processInfo.activeProcessorCount, stop: stop, label: "coordinator")
+                                     threads: ProcessInfo.processInfo.activeProcessorCount, stop: stop, label: "coordinator",
+                                     resources: (resources.budget, resources.data))
             _ = try batch.run(with: Coordinator(settings: settings, hooks: hooks, context: context))
             served?.finish(stop: stop, logger: hooks.logger)
             return
         }
-        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID)
+        let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
         for warning in setup.warnings { hooks.logger.warning("\(warning)") }
         hooks.logger[metadataKey: LogKey.scene] = "\(setup.sceneName(input))"
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                               resume: resume)
+                               resume: resume, budget: resources.budget, data: resources.data)
+        Console.line("coordinator: \(run.memorySummary)")
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report = try run.run(with: Coordinator(settings: settings, hooks: hooks, context: context))

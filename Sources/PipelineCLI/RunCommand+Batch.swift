@@ -7,7 +7,8 @@ extension RunCommand {
     /// coordinator and one pool of local workers for the whole batch.
     func runBatch(_ list: String, stop: StopRequest, metrics: any RunMetrics, logger: Logger) throws {
         let batch = try BatchRun(pipeline: input.pipeline, list: list, baseFolder: input.scene, out: input.out, resume: resume,
-                                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, stop: stop, label: "run")
+                                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, stop: stop, label: "run",
+                                 resources: (resources.budget, resources.data))
         if workers == 0 {
             _ = try batch.runInProcess()
             return

@@ -43,9 +43,12 @@ struct RunCommand: ParsableCommand {
     /// Local workers serve no endpoint of their own: the run's coordinator counts their tiles.
     @OptionGroup var metricsOptions: MetricsOptions
 
+    @OptionGroup var resources: RunResourceOptions
+
     func validate() throws {
         try CountOption.check(workers, "--workers", in: 0...CountOption.maxLocalWorkers)
         if let threads { try CountOption.check(threads, "--threads", in: 1...CountOption.maxThreads) }
+        if resources.data == .shared && workers == 0 { throw ValidationError("--data shared needs workers to read the scene (--workers 1 or more)") }
     }
 
 
@@ -59,13 +62,14 @@ struct RunCommand: ParsableCommand {
             return
         }
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID,
-                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         for warning in setup.warnings { logger.warning("\(warning)") }
         let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: outputDirectory,
-                               resume: resume)
+                               resume: resume, budget: resources.budget, data: resources.data)
+        Console.line("run: \(run.memorySummary)")
         run.onProgress = ProgressPrinter().update
         run.stop = stop
         let report: SceneRunReport

@@ -20,6 +20,12 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, help: "Width and height of the full-resolution products, in pixels (0.31 m each).")
     var size: Int = 2048
 
+    @Option(name: .long, help: "Width in pixels (default: --size); a wide or tall scene covers as much more ground.")
+    var width: Int?
+
+    @Option(name: .long, help: "Height in pixels (default: --size).")
+    var height: Int?
+
     @Option(name: .long, help: "Random seed: the same seed and size give the same scene.")
     var seed: UInt64 = 1
 
@@ -29,9 +35,9 @@ struct SynthCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         try OutputFiles.createFolder(out, option: "--out")
-        let synthesizer = try SceneSynthesizer(size: size, seed: seed, sceneID: id)
-        Console.line(String(format: "synth: scene %@, %d x %d px, %.0f m a side, seed %llu",
-                     synthesizer.sceneID, size, size, synthesizer.extent, seed))
+        let synthesizer = try SceneSynthesizer(width: width ?? size, height: height ?? size, seed: seed, sceneID: id)
+        Console.line(String(format: "synth: scene %@, %d x %d px, %.0f x %.0f m, seed %llu",
+                     synthesizer.sceneID, synthesizer.width, synthesizer.height, synthesizer.extent.width, synthesizer.extent.height, seed))
         let report = try synthesizer.write(to: out) { Console.line("synth: \($0)") }
         Console.line("synth: ground-truth pixels and polygons per class:")
         for (pixels, polygons) in zip(report.classPixels, report.classPolygons) {

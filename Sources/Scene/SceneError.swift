@@ -13,6 +13,10 @@ public struct SceneError: Error, CustomStringConvertible, Sendable {
         public static let incomplete = Code(name: "incomplete")
         /// A model's class that the class catalogue lacks (or names twice).
         public static let unknownClass = Code(name: "unknownClass")
+        /// A scratch or output file could not be written.
+        public static let writeFailed = Code(name: "writeFailed")
+        /// A memory budget too small to run at all.
+        public static let memoryBudget = Code(name: "memoryBudget")
     }
 
     public var code: Code

@@ -32,6 +32,8 @@ public final class SceneStack {
     public let grid: RasterGrid
     /// The sources, in stack order (their paths resolved).
     public let sources: [SceneSource]
+    /// The source whose grid is the stack's.
+    public let reference: Int
     /// Band names in stack order, "file:band name" (or "file:band N").
     public let bandNames: [String]
     /// How each source is put on the grid, in stack order.
@@ -88,6 +90,7 @@ public final class SceneStack {
         }
         self.grid = grid
         self.sources = sources
+        self.reference = reference
         self.layers = layers
         self.paths = paths
         self.threads = max(1, threads)

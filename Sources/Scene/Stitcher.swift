@@ -23,13 +23,17 @@ public final class Stitcher {
     public let classCount: Int
     private let weights: [UInt32]
     private let sink: StripSink
-    private var strips: [Int: StripAccumulator] = [:]
+    /// Where strips accumulate on disk (nil: in memory); see `DiskStripSums`.
+    private let scratchDirectory: String?
+    private var strips: [Int: StripSums] = [:]
     private var pending: [Int: Set<Int>] = [:]   // tile row -> planned tile indices not yet committed
     private var finishedStrips = Set<Int>()
 
     /// `finishedStrips`: strips already written by an earlier, interrupted run (resume); tiles add
-    /// nothing to them.
-    public init(grid: TileGrid, classCount: Int, window: BlendWindow, sink: StripSink, finishedStrips: Set<Int> = []) throws {
+    /// nothing to them. `scratchDirectory`: keep the sums of open strips in files there rather than
+    /// in memory (a memory budget for any scene width; the same bytes come out).
+    public init(grid: TileGrid, classCount: Int, window: BlendWindow, sink: StripSink, finishedStrips: Set<Int> = [],
+                scratchDirectory: String? = nil) throws {
         // Sums must fit UInt32: weight <= 4096, value <= 254, at most (tileSize / step + 1)^2 tiles.
         let overlapping = (grid.tileSize / grid.step + 1) * (grid.tileSize / grid.step + 1)
         guard overlapping * Int(BlendWindow.weightScale) * 255 < Int(UInt32.max) else {
@@ -39,6 +43,7 @@ public final class Stitcher {
         self.classCount = classCount
         self.sink = sink
         self.finishedStrips = finishedStrips
+        self.scratchDirectory = scratchDirectory
         weights = window.integerWeights(size: grid.tileSize, margin: grid.margin, step: grid.step)
     }
 
@@ -79,7 +84,7 @@ public final class Stitcher {
         guard pending[tile.row]?.remove(tile.index) != nil else {
             throw SceneError(code: .duplicateTile, message: "tile \(tile.index) (row \(tile.row), col \(tile.col)) was not planned or is already committed")
         }
-        accumulate(tile, probabilities, validity)
+        try accumulate(tile, probabilities, validity)
         try flushReadyStrips(touchedBy: tile.row)
     }
 
@@ -91,7 +96,15 @@ public final class Stitcher {
         }
     }
 
-    private func accumulate(_ tile: Tile, _ probabilities: [UInt8], _ validity: [UInt8]) {
+    private func makeSums(_ strip: Int) throws -> StripSums {
+        guard let scratchDirectory else { return StripAccumulator(rows: grid.stripRows(strip), width: grid.width, classCount: classCount) }
+        return try DiskStripSums(path: "\(scratchDirectory)/strip-\(strip).sums", rows: grid.stripRows(strip), width: grid.width, classCount: classCount)
+    }
+
+    /// Rows written to the sink at once: about 16 MB of output, so a wide strip is not one array.
+    private var outputChunkRows: Int { max(1, (16 << 20) / max(1, classCount * grid.width)) }
+
+    private func accumulate(_ tile: Tile, _ probabilities: [UInt8], _ validity: [UInt8]) throws {
         let size = grid.tileSize, width = grid.width, plane = size * size
         let columns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
         for ty in 0..<size {
@@ -99,12 +112,12 @@ public final class Stitcher {
             guard y >= 0 && y < grid.height else { continue }
             let strip = y / grid.step
             guard !finishedStrips.contains(strip) else { continue }
-            let accumulator = strips[strip] ?? StripAccumulator(rows: grid.stripRows(strip), width: width, classCount: classCount)
+            let accumulator = try strips[strip] ?? makeSums(strip)
             strips[strip] = accumulator
-            weights.withUnsafeBufferPointer { weights in
-                validity.withUnsafeBufferPointer { validity in
-                    probabilities.withUnsafeBufferPointer { values in
-                        accumulator.addRow(y - accumulator.rows.lowerBound, x0: tile.window.col, columns: columns,
+            try weights.withUnsafeBufferPointer { weights in
+                try validity.withUnsafeBufferPointer { validity in
+                    try probabilities.withUnsafeBufferPointer { values in
+                        try accumulator.addRow(y - accumulator.rows.lowerBound, x0: tile.window.col, columns: columns,
                                            weights: weights.baseAddress! + ty * size, validity: validity.baseAddress! + ty * size,
                                            values: values.baseAddress! + ty * size, classStride: plane)
                     }
@@ -117,18 +130,42 @@ public final class Stitcher {
         for strip in grid.strips(touchedByTileRow: row) where !finishedStrips.contains(strip) {
             let rows = grid.tileRows(touching: strip)
             guard rows.allSatisfy({ pending[$0]?.isEmpty == true }) else { continue }
-            let accumulator = strips.removeValue(forKey: strip)
-                ?? StripAccumulator(rows: grid.stripRows(strip), width: grid.width, classCount: classCount)
-            try sink.write(window: accumulator.window, values: accumulator.result())
+            let accumulator = try strips.removeValue(forKey: strip) ?? makeSums(strip)
+            defer { accumulator.discard() }
+            // In chunks of rows; the last chunk ends the strip (a journal records it then).
+            let count = accumulator.rows.count, chunk = outputChunkRows
+            for first in stride(from: 0, to: count, by: chunk) {
+                let local = first..<min(count, first + chunk)
+                try sink.write(window: PixelWindow(col: 0, row: accumulator.rows.lowerBound + first, width: grid.width, height: local.count),
+                               values: accumulator.result(rows: local))
+            }
             finishedStrips.insert(strip)
         }
     }
 }
 
-/// Integer sums for the rows of one output strip: per class sum(weight * value), and sum(weight).
-/// Rows are allocated when a tile first reaches them, so a strip that the current tile row only
-/// grazes costs only the rows it grazes.
-final class StripAccumulator {
+/// Integer sums for the rows of one output strip: per class sum(weight * value), and sum(weight);
+/// kept in memory (`StripAccumulator`) or in a file (`DiskStripSums`), with the same results.
+protocol StripSums: AnyObject {
+    var rows: Range<Int> { get }
+    /// Adds one tile row: tile columns `columns` land on scene columns `x0 + column`; `values`
+    /// points at the row in class 0's plane, the next class `classStride` further.
+    func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
+                values: UnsafePointer<UInt8>, classStride: Int) throws
+    /// Weighted means of strip rows `rows` (0-based in the strip), class-major, rounded to the
+    /// nearest integer; nodata where nothing had weight.
+    func result(rows: Range<Int>) throws -> [UInt8]
+    /// Frees what the sums hold (memory or file).
+    func discard()
+}
+
+/// The weighted mean of one pixel's sums, as both kinds of sums compute it.
+@inline(__always)
+func blendedValue(_ sum: UInt32, total: UInt32) -> UInt8 { UInt8((sum + total / 2) / total) }
+
+/// Strip sums in memory. Rows are allocated when a tile first reaches them, so a strip that the
+/// current tile row only grazes costs only the rows it grazes.
+final class StripAccumulator: StripSums {
     let rows: Range<Int>
     let width: Int
     let classCount: Int
@@ -142,10 +179,6 @@ final class StripAccumulator {
         rowSums = [[UInt32]?](repeating: nil, count: rows.count)
     }
 
-    var window: PixelWindow { PixelWindow(col: 0, row: rows.lowerBound, width: width, height: rows.count) }
-
-    /// Adds one tile row: tile columns `columns` land on scene columns `x0 + column`; `values`
-    /// points at the row in class 0's plane, the next class `classStride` further.
     func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
                 values: UnsafePointer<UInt8>, classStride: Int) {
         if rowSums[row] == nil { rowSums[row] = [UInt32](repeating: 0, count: (classCount + 1) * width) }
@@ -160,22 +193,24 @@ final class StripAccumulator {
         }
     }
 
-    /// Weighted means, rounded to the nearest integer; nodata where nothing had weight.
-    func result() -> [UInt8] {
-        let plane = rows.count * width
+    func result(rows local: Range<Int>) -> [UInt8] {
+        let plane = local.count * width
         var out = [UInt8](repeating: ProbabilityQuantization.noData, count: classCount * plane)
-        for (r, row) in rowSums.enumerated() {
-            guard let row else { continue }
+        for r in local {
+            guard let row = rowSums[r] else { continue }
+            let o = r - local.lowerBound
             for x in 0..<width {
                 let total = row[classCount * width + x]
                 guard total > 0 else { continue }
                 for c in 0..<classCount {
-                    out[c * plane + r * width + x] = UInt8((row[c * width + x] + total / 2) / total)
+                    out[c * plane + o * width + x] = blendedValue(row[c * width + x], total: total)
                 }
             }
         }
         return out
     }
+
+    func discard() { rowSums = [] }
 }
 
 /// Keeps stitched output in memory: the in-memory twin of the GDAL writer, for tests.

@@ -1,8 +1,15 @@
 import Raster
 
 /// Reads a scene stack one tile row at a time and cuts the row's tiles from memory: each scene row
-/// is read from GDAL once, however much tiles overlap. Holds at most `tileSize` rows of the scene
-/// (all bands, Float32), so memory depends on the tile size and the scene's width, not its area.
+/// is read from GDAL once per block, however much tiles overlap.
+///
+/// It holds the rows of one tile row (all bands, Float32) for a block of `blockTileColumns` tile
+/// columns. With one block spanning the scene (the default), rows shared by consecutive tile rows
+/// are kept, so every scene row is read once; memory is then tile size x scene width. A smaller
+/// block (`maxBufferBytes`) bounds memory for any width at the cost of re-reading the overlap
+/// between blocks and between tile rows. With one tile column per block it reads exactly one
+/// tile's window: that is how a worker reading the scene itself (shared storage) and a retried
+/// tile get their pixels, through this same code, so the bytes do not depend on who cuts a tile.
 ///
 /// Tiles come out raw (stack values, NaN where there is no data or zero padding); the model side
 /// normalizes them with `Normalization.prepare`, in this process or on a worker, the same way.
@@ -10,46 +17,93 @@ public final class TileRowReader {
     public let stack: SceneStack
     public let grid: TileGrid
     public let padding: PaddingMode
+    /// Tile columns whose scene columns are held at once.
+    public let blockTileColumns: Int
 
-    /// Scene rows currently held, and the buffers: `values[(band * capacity + r) * width + x]` for
-    /// scene row `rows.lowerBound + r`; `valid[r * width + x]`.
+    /// Scene rows and columns held; `values[(band * rowCapacity + r) * cols.count + x]` for scene
+    /// row `rows.lowerBound + r` and column `cols.lowerBound + x`; `valid[r * cols.count + x]`.
     private var rows: Range<Int> = 0..<0
-    private var values: [Float]
-    private var valid: [UInt8]
-    private let capacity: Int
+    private var cols: Range<Int> = 0..<0
+    private var tileRow = -1
+    private var values: [Float] = []
+    private var valid: [UInt8] = []
+    private let rowCapacity: Int
 
-    public init(stack: SceneStack, grid: TileGrid, padding: PaddingMode) throws {
+    /// `maxBufferBytes`: the most the row buffer may hold (nil: the whole width). At least one tile
+    /// column is always held.
+    public init(stack: SceneStack, grid: TileGrid, padding: PaddingMode, maxBufferBytes: Int? = nil) throws {
         guard grid.width == stack.grid.width, grid.height == stack.grid.height else {
             throw SceneError(code: .invalidArgument, message: "tile grid \(grid.width)x\(grid.height) does not match the scene \(stack.grid.width)x\(stack.grid.height)")
         }
         self.stack = stack
         self.grid = grid
         self.padding = padding
-        capacity = min(grid.tileSize, grid.height)
-        values = [Float](repeating: .nan, count: stack.bandCount * capacity * grid.width)
-        valid = [UInt8](repeating: 0, count: capacity * grid.width)
+        rowCapacity = min(grid.tileSize, grid.height)
+        var columns = grid.columns
+        if let maxBufferBytes {
+            columns = 1
+            while columns < grid.columns
+                    && TileRowReader.bufferBytes(grid: grid, bands: stack.bandCount, blockTileColumns: columns + 1) <= maxBufferBytes {
+                columns += 1
+            }
+        }
+        blockTileColumns = columns
+    }
+
+    /// Bytes the buffers take for blocks of `blockTileColumns` tile columns (values and validity).
+    public static func bufferBytes(grid: TileGrid, bands: Int, blockTileColumns: Int) -> Int {
+        let rows = min(grid.tileSize, grid.height)
+        let columns = min(grid.width, (blockTileColumns - 1) * grid.step + grid.tileSize)
+        return rows * columns * (bands * MemoryLayout<Float>.size + 1)
     }
 
     /// The scene rows tile row `row` copies from: its rows inside the scene plus those its padding
     /// mirrors (at the bottom edge a reflection reaches above the tile's own first scene row).
     func neededRows(ofTileRow row: Int) -> Range<Int> {
         let top = row * grid.step - grid.margin
-        let sources = (top..<top + grid.tileSize).compactMap { padding.source($0, size: grid.height) }
+        return TileRowReader.sources(top..<top + grid.tileSize, size: grid.height, padding: padding)
+    }
+
+    /// The scene columns the tiles of block `block` copy from.
+    func neededColumns(ofBlock block: Int) -> Range<Int> {
+        let first = block * blockTileColumns, last = min(grid.columns, first + blockTileColumns) - 1
+        let left = first * grid.step - grid.margin, right = last * grid.step - grid.margin + grid.tileSize
+        return TileRowReader.sources(left..<right, size: grid.width, padding: padding)
+    }
+
+    private static func sources(_ range: Range<Int>, size: Int, padding: PaddingMode) -> Range<Int> {
+        let sources = range.compactMap { padding.source($0, size: size) }
+        // Zero padding of a tile wholly outside the scene cannot happen (tiles start inside it).
         return sources.min()!..<(sources.max()! + 1)
     }
 
-    /// Makes the rows of tile row `row` available, reading only those not already held.
+    /// Makes tile row `row` current; its rows are read when a tile of a block asks for them.
     public func load(tileRow row: Int) throws {
-        let wanted = neededRows(ofTileRow: row)
-        var kept = max(wanted.lowerBound, rows.lowerBound)..<min(wanted.upperBound, rows.upperBound)
-        if wanted.lowerBound < rows.lowerBound { kept = 0..<0 }  // moving backwards: read afresh
-        precondition(wanted.count <= capacity, "tile row \(row) needs \(wanted.count) rows, more than \(capacity)")
-        let width = grid.width, bands = stack.bandCount
+        tileRow = row
+        if blockTileColumns == grid.columns { try ensure(block: 0) }
+    }
+
+    /// Makes the rows and columns of `block` in the current tile row available, keeping rows
+    /// already held when the block's columns are the ones held.
+    private func ensure(block: Int) throws {
+        precondition(tileRow >= 0, "no tile row loaded")
+        let wanted = neededRows(ofTileRow: tileRow), wantedCols = neededColumns(ofBlock: block)
+        if wanted == rows && wantedCols == cols { return }
+        precondition(wanted.count <= rowCapacity, "tile row \(tileRow) needs \(wanted.count) rows, more than \(rowCapacity)")
+        let width = wantedCols.count, bands = stack.bandCount
+        let lower = max(wanted.lowerBound, rows.lowerBound), upper = min(wanted.upperBound, rows.upperBound)
+        var kept = lower < upper ? lower..<upper : 0..<0
+        // Moving backwards or to other columns: read afresh.
+        if wanted.lowerBound < rows.lowerBound || wantedCols != cols { kept = 0..<0 }
+        if values.count < bands * rowCapacity * width {
+            values = [Float](repeating: .nan, count: bands * rowCapacity * width)
+            valid = [UInt8](repeating: 0, count: rowCapacity * width)
+        }
         if !kept.isEmpty && kept.lowerBound > rows.lowerBound {
             let shift = kept.lowerBound - rows.lowerBound
             values.withUnsafeMutableBufferPointer { buffer in
                 for band in 0..<bands {
-                    let base = buffer.baseAddress! + band * capacity * width
+                    let base = buffer.baseAddress! + band * rowCapacity * width
                     base.update(from: base + shift * width, count: kept.count * width)
                 }
             }
@@ -58,39 +112,40 @@ public final class TileRowReader {
             }
         }
         let fresh = kept.isEmpty ? wanted : kept.upperBound..<wanted.upperBound
+        rows = 0..<0  // invalid until the read succeeds
         if !fresh.isEmpty {
             let offset = fresh.lowerBound - wanted.lowerBound
-            let window = PixelWindow(col: 0, row: fresh.lowerBound, width: width, height: fresh.count)
+            let window = PixelWindow(col: wantedCols.lowerBound, row: fresh.lowerBound, width: width, height: fresh.count)
             // Straight into the row buffer: no scene-wide temporary arrays.
             try values.withUnsafeMutableBufferPointer { buffer in
-                try stack.read(window: window, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * width)...]), bandStride: capacity * width)
+                try stack.read(window: window, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * width)...]), bandStride: rowCapacity * width)
             }
-            // Band by band (sequential memory): a pixel is valid unless some band is NaN there.
+            let plane = rowCapacity * width
             values.withUnsafeBufferPointer { buffer in
                 valid.withUnsafeMutableBufferPointer { valid in
-                    let range = offset * width..<(offset + fresh.count) * width
-                    for i in range { valid[i] = 1 }
-                    for band in 0..<bands {
-                        let plane = buffer.baseAddress! + band * capacity * width
-                        for i in range where plane[i].isNaN { valid[i] = 0 }
+                    for i in offset * width..<(offset + fresh.count) * width {
+                        var ok: UInt8 = 1
+                        for band in 0..<bands where buffer[band * plane + i].isNaN { ok = 0; break }
+                        valid[i] = ok
                     }
                 }
             }
         }
         rows = wanted
+        cols = wantedCols
     }
 
-    /// The raw, padded input of `tile` (NaN where there is no data), whose row must be loaded.
-    public func input(for tile: Tile) -> TileInput {
-        precondition(neededRows(ofTileRow: tile.row) == rows, "tile row \(tile.row) is not loaded")
-        let size = grid.tileSize, width = grid.width, height = grid.height, bands = stack.bandCount
+    /// The raw, padded input of `tile` (NaN where there is no data), in the current tile row.
+    public func input(for tile: Tile) throws -> TileInput {
+        precondition(tile.row == tileRow, "tile row \(tile.row) is not loaded")
+        try ensure(block: tile.col / blockTileColumns)
+        let size = grid.tileSize, sceneWidth = grid.width, height = grid.height, bands = stack.bandCount
+        let width = cols.count, x0 = cols.lowerBound, plane = rowCapacity * width
         var out = [Float](repeating: .nan, count: bands * size * size)
         var validity = [UInt8](repeating: 0, count: size * size)
-        // Source column of each tile column (-1: zero padding), and whether it is inside the scene.
-        let columns = (0..<size).map { padding.source(tile.window.col + $0, size: width) ?? -1 }
-        let inSceneColumns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
-        // Most tiles lie inside the scene: their rows are contiguous copies unless a pixel is invalid.
-        let contiguous = tile.window.col >= 0 && tile.window.col + size <= width
+        // Held column of each tile column (-1: zero padding), and whether it is inside the scene.
+        let columns = (0..<size).map { tx in padding.source(tile.window.col + tx, size: sceneWidth).map { $0 - x0 } ?? -1 }
+        let inSceneColumns = max(0, -tile.window.col)..<min(size, sceneWidth - tile.window.col)
         values.withUnsafeBufferPointer { source in
             valid.withUnsafeBufferPointer { sourceValid in
                 out.withUnsafeMutableBufferPointer { target in
@@ -103,15 +158,8 @@ public final class TileRowReader {
                             if sceneY >= 0 && sceneY < height {
                                 for tx in inSceneColumns { targetValid[ty * size + tx] = validRow[columns[tx]] }
                             }
-                            if contiguous && !(0..<size).contains(where: { validRow[tile.window.col + $0] != 1 }) {
-                                for band in 0..<bands {
-                                    let row = source.baseAddress! + (band * capacity + r) * width + tile.window.col
-                                    (target.baseAddress! + (band * size + ty) * size).update(from: row, count: size)
-                                }
-                                continue
-                            }
                             for band in 0..<bands {
-                                let row = source.baseAddress! + (band * capacity + r) * width
+                                let row = source.baseAddress! + band * plane + r * width
                                 let into = target.baseAddress! + (band * size + ty) * size
                                 for tx in 0..<size {
                                     let x = columns[tx]
@@ -128,12 +176,22 @@ public final class TileRowReader {
     }
 
     /// True when the tile's core holds at least one valid pixel (tiles without are skipped).
-    public func coreHasData(_ tile: Tile) -> Bool {
-        let width = grid.width
+    public func coreHasData(_ tile: Tile) throws -> Bool {
+        precondition(tile.row == tileRow, "tile row \(tile.row) is not loaded")
+        try ensure(block: tile.col / blockTileColumns)
+        let width = cols.count
         for y in tile.core.row..<(tile.core.row + tile.core.height) {
             let r = y - rows.lowerBound
-            for x in tile.core.col..<(tile.core.col + tile.core.width) where valid[r * width + x] == 1 { return true }
+            for x in tile.core.col..<(tile.core.col + tile.core.width) where valid[r * width + x - cols.lowerBound] == 1 { return true }
         }
         return false
+    }
+
+    /// Reads one tile on its own (its window only, through the same cutting as a tile row): the
+    /// pixels of a shared-storage worker and of a retried tile.
+    public static func readTile(_ tile: Tile, stack: SceneStack, grid: TileGrid, padding: PaddingMode) throws -> (input: TileInput, coreHasData: Bool) {
+        let reader = try TileRowReader(stack: stack, grid: grid, padding: padding, maxBufferBytes: 0)
+        try reader.load(tileRow: tile.row)
+        return (try reader.input(for: tile), try reader.coreHasData(tile))
     }
 }

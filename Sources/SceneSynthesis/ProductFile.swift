@@ -7,12 +7,12 @@ struct ProductFile {
     let dataset: Dataset
 
     init(product: SensorProduct, path: String, synthesizer: SceneSynthesizer, crs: CRS) throws {
-        let width = product.size(forFullResolution: synthesizer.size)
+        let width = product.size(forFullResolution: synthesizer.width), height = product.size(forFullResolution: synthesizer.height)
         self.path = path
-        dataset = try Dataset.create(path, width: width, height: width, bandCount: product.bandCount, pixelType: .uint16,
+        dataset = try Dataset.create(path, width: width, height: height, bandCount: product.bandCount, pixelType: .uint16,
                                      options: GeoTIFFOptions(compression: .deflate, predictor: .horizontal))
         try dataset.setCRS(crs)
-        try dataset.setGeoTransform(synthesizer.geoTransform(width: width))
+        try dataset.setGeoTransform(synthesizer.geoTransform(width: width, height: height))
         let colours: [ColorInterpretation] = product.name == "RGB" ? [.red, .green, .blue] : []
         for (i, name) in product.bandNames.enumerated() {
             let band = try dataset.band(i + 1)

@@ -3,15 +3,15 @@
 struct RowRenderer {
     let renderer: SceneRenderer
     let seed: UInt64
-    /// Pixel size of the product in metres.
-    let pixel: Double
+    /// Pixel size of the product in metres (across, down: equal unless a side does not divide).
+    let pixel: (x: Double, y: Double)
     let supersampling: Int
     let bands: Range<Int>
 
     func render(row: Int, width: Int, into out: UnsafeMutablePointer<UInt16>, bandStride: Int,
                 mask: UnsafeMutablePointer<UInt8>?) {
         var scratch = SceneRenderer.Scratch()
-        let k = supersampling, footprint = pixel / Double(k)
+        let k = supersampling, footprint = max(pixel.x, pixel.y) / Double(k)
         let sum = UnsafeMutablePointer<Float>.allocate(capacity: bands.count)
         defer { sum.deallocate() }
         let noiseSeeds = bands.map { Hash.mix(seed ^ (UInt64($0 + 1) &* 0xA24B_AED4_963E_E407)) }
@@ -19,8 +19,8 @@ struct RowRenderer {
             sum.update(repeating: 0, count: bands.count)
             for sy in 0..<k {
                 for sx in 0..<k {
-                    let p = Point((Double(col) + (Double(sx) + 0.5) / Double(k)) * pixel,
-                                  (Double(row) + (Double(sy) + 0.5) / Double(k)) * pixel)
+                    let p = Point((Double(col) + (Double(sx) + 0.5) / Double(k)) * pixel.x,
+                                  (Double(row) + (Double(sy) + 0.5) / Double(k)) * pixel.y)
                     renderer.locate(p, &scratch)
                     if let mask { renderer.truth(scratch, into: mask + col, stride: bandStride) }
                     renderer.accumulateRadiance(p, footprint: footprint, bands: bands, &scratch, into: sum)

@@ -11,7 +11,9 @@ import Scene
 /// on the scene's width, not its area. Rows render in parallel; every value depends only on the
 /// seed and its position, so the files are byte-identical for a seed and size on any thread count.
 public struct SceneSynthesizer: Sendable {
-    public let size: Int
+    /// Full-resolution pixels (0.31 m each) across and down.
+    public let width: Int
+    public let height: Int
     public let seed: UInt64
     public let sceneID: String
     public var stripRows = 256
@@ -21,18 +23,27 @@ public struct SceneSynthesizer: Sendable {
 
     let world: World
 
+    /// A square scene of `size` x `size` pixels.
     public init(size: Int, seed: UInt64, sceneID: String? = nil) throws {
-        guard (16...200_000).contains(size) else {
-            throw RasterError(code: .invalidArgument, message: "scene size \(size) must be between 16 and 200000 pixels")
-        }
-        self.size = size
-        self.seed = seed
-        self.sceneID = sceneID ?? "synth_\(seed)"
-        world = WorldBuilder.build(extent: Double(size) * WorldView3.fullResolutionMetres, seed: seed)
+        try self.init(width: size, height: size, seed: seed, sceneID: sceneID)
     }
 
-    /// Scene extent in metres (square).
-    public var extent: Double { world.extent }
+    /// A `width` x `height` scene; a square one is the same as `init(size:)`'s, byte for byte.
+    public init(width: Int, height: Int, seed: UInt64, sceneID: String? = nil) throws {
+        for (name, value) in [("width", width), ("height", height)] where !(16...200_000).contains(value) {
+            let what = width == height ? "scene size" : "scene \(name)"
+            throw RasterError(code: .invalidArgument, message: "\(what) \(value) must be between 16 and 200000 pixels")
+        }
+        self.width = width
+        self.height = height
+        self.seed = seed
+        self.sceneID = sceneID ?? "synth_\(seed)"
+        world = WorldBuilder.build(width: Double(width) * WorldView3.fullResolutionMetres,
+                                   height: Double(height) * WorldView3.fullResolutionMetres, seed: seed)
+    }
+
+    /// Scene extent in metres, east-west and north-south.
+    public var extent: (width: Double, height: Double) { (world.width, world.height) }
 
     /// Number of objects of each class in the planned world (some may lie partly outside it).
     public var featureCounts: [ClassCount] {
@@ -41,14 +52,13 @@ public struct SceneSynthesizer: Sendable {
         }
     }
 
-    /// The georeferencing of a product that is `width` pixels wide: same top-left corner and extent
-    /// for every product, pixel size = extent / width.
-    public func geoTransform(width: Int) -> GeoTransform {
+    /// The georeferencing of a product of `width` x `height` pixels: same top-left corner and extent
+    /// for every product, pixel size = extent / pixels (each way).
+    public func geoTransform(width: Int, height: Int) -> GeoTransform {
         // A seed-dependent origin inside UTM 31N, on whole metres, so scenes of different seeds do
         // not sit on top of each other.
         let originX = 300_000 + Double(seed % 400) * 1000, originY = 5_700_000 - Double((seed / 400) % 400) * 1000
-        let pixel = extent / Double(width)
-        return .northUp(originX: originX, originY: originY, pixelWidth: pixel, pixelHeight: pixel)
+        return .northUp(originX: originX, originY: originY, pixelWidth: world.width / Double(width), pixelHeight: world.height / Double(height))
     }
 
     /// Writes every file into `directory` (which must exist) and reports what was written.
@@ -63,7 +73,7 @@ public struct SceneSynthesizer: Sendable {
         let truthPath = path("_truth")
         let truth = try makeTruthDataset(truthPath, crs: crs)
         var classPixels = [Int](repeating: 0, count: Self.classes.count)
-        try render(width: size, bands: 0..<4, supersampling: 1, truth: true) { window, values, mask in
+        try render(width: width, height: height, bands: 0..<4, supersampling: 1, truth: true) { window, values, mask in
             let plane = window.pixelCount
             try rgb.dataset.write(Array(values[0..<3 * plane]), window: window)
             try pan.dataset.write(Array(values[3 * plane..<4 * plane]), window: window)
@@ -77,12 +87,12 @@ public struct SceneSynthesizer: Sendable {
         try truth.flush()
         report.files += [rgb.path, pan.path, truthPath]
         report.classPixels = zip(Self.classes.classes, classPixels).map { ClassCount(sceneClass: $0, count: $1) }
-        progress("wrote \(rgb.path), \(pan.path) and \(truthPath) (\(size) x \(size))")
+        progress("wrote \(rgb.path), \(pan.path) and \(truthPath) (\(width) x \(height))")
 
         // Lower resolutions: each pixel averages k x k samples of its footprint, so edges mix.
         for (product, bands, supersampling) in [(WorldView3.multispectral, 4..<12, 3), (WorldView3.swir, 12..<20, 6)] {
             let file = try ProductFile(product: product, path: path(product.fileSuffix), synthesizer: self, crs: crs)
-            try render(width: product.size(forFullResolution: size), bands: bands, supersampling: supersampling, truth: false) { window, values, _ in
+            try render(width: product.size(forFullResolution: width), height: product.size(forFullResolution: height), bands: bands, supersampling: supersampling, truth: false) { window, values, _ in
                 try file.dataset.write(values, window: window)
             }
             try file.dataset.flush()
@@ -98,10 +108,10 @@ public struct SceneSynthesizer: Sendable {
     }
 
     private func makeTruthDataset(_ path: String, crs: CRS) throws -> Dataset {
-        let dataset = try Dataset.create(path, width: size, height: size, bandCount: Self.classes.count, pixelType: .uint8,
+        let dataset = try Dataset.create(path, width: width, height: height, bandCount: Self.classes.count, pixelType: .uint8,
                                          options: GeoTIFFOptions(compression: .deflate, predictor: .none))
         try dataset.setCRS(crs)
-        try dataset.setGeoTransform(geoTransform(width: size))
+        try dataset.setGeoTransform(geoTransform(width: width, height: height))
         for (i, sceneClass) in Self.classes.classes.enumerated() {
             try dataset.band(i + 1).setName(sceneClass.name)
         }
@@ -109,14 +119,14 @@ public struct SceneSynthesizer: Sendable {
         return dataset
     }
 
-    /// Renders a `width` x `width` product strip by strip and hands each strip to `sink` as
+    /// Renders a `width` x `height` product strip by strip and hands each strip to `sink` as
     /// band-sequential UInt16 values (and, with `truth`, the 10-band mask).
-    private func render(width: Int, bands: Range<Int>, supersampling k: Int, truth: Bool,
+    private func render(width: Int, height: Int, bands: Range<Int>, supersampling k: Int, truth: Bool,
                         sink: (PixelWindow, [UInt16], [UInt8]) throws -> Void) throws {
         let renderer = SceneRenderer(world: world)
-        let pixel = extent / Double(width)
-        for top in stride(from: 0, to: width, by: stripRows) {
-            let window = PixelWindow(col: 0, row: top, width: width, height: min(stripRows, width - top))
+        let pixel = (x: world.width / Double(width), y: world.height / Double(height))
+        for top in stride(from: 0, to: height, by: stripRows) {
+            let window = PixelWindow(col: 0, row: top, width: width, height: min(stripRows, height - top))
             var values = [UInt16](repeating: 0, count: window.pixelCount * bands.count)
             var mask = [UInt8](repeating: 0, count: truth ? window.pixelCount * Self.classes.count : 0)
             values.withUnsafeMutableBufferPointer { valueBuffer in

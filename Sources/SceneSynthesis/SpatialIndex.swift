@@ -9,10 +9,10 @@ struct SpatialIndex {
 
     /// `inflatedBounds[i]` are the bounds inside which feature i can affect a pixel (its shape plus
     /// anti-aliasing margin plus shadow).
-    init(extent: Double, cellSize: Double, inflatedBounds: [(min: Point, max: Point)]) {
+    init(width: Double, height: Double, cellSize: Double, inflatedBounds: [(min: Point, max: Point)]) {
         self.cellSize = cellSize
-        columns = max(1, Int((extent / cellSize).rounded(.up)))
-        rows = columns
+        columns = max(1, Int((width / cellSize).rounded(.up)))
+        rows = max(1, Int((height / cellSize).rounded(.up)))
         let columns = columns, rows = rows
         func cellRange(_ b: (min: Point, max: Point)) -> (ClosedRange<Int>, ClosedRange<Int>)? {
             let x0 = max(0, Int((b.min.x / cellSize).rounded(.down))), x1 = min(columns - 1, Int((b.max.x / cellSize).rounded(.down)))

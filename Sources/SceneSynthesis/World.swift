@@ -34,8 +34,9 @@ struct Feature {
 
 /// A whole synthetic world: objects in scene metres, a spatial index over them, and the light.
 struct World {
-    /// Side length of the (square) scene in metres.
-    let extent: Double
+    /// The scene's ground in metres (east, south).
+    let width: Double
+    let height: Double
     let features: [Feature]
     let index: SpatialIndex
     /// Where shadows fall, per metre of object height (points away from the sun).

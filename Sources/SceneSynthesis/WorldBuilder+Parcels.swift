@@ -19,21 +19,21 @@ extension WorldBuilder {
 
     mutating func addParcels() {
         let cell = rng.uniform(80, 110)
-        let n = Int((extent / cell).rounded(.up)) + 2
+        let nx = Int((width / cell).rounded(.up)) + 2, ny = Int((height / cell).rounded(.up)) + 2
         var grid: [Point] = []
-        for j in 0...n {
-            for i in 0...n {
+        for j in 0...ny {
+            for i in 0...nx {
                 let jitter = Point(rng.uniform(-0.18, 0.18), rng.uniform(-0.18, 0.18)) * cell
                 grid.append(Point(Double(i) * cell - cell / 2, Double(j) * cell - cell / 2) + jitter)
             }
         }
-        let corner = { (i: Int, j: Int) in grid[j * (n + 1) + i] }
+        let corner = { (i: Int, j: Int) in grid[j * (nx + 1) + i] }
         var parcels: [Parcel] = []
-        for j in 0..<n {
-            for i in 0..<n {
+        for j in 0..<ny {
+            for i in 0..<nx {
                 let parcel = Parcel(corners: [corner(i, j), corner(i + 1, j), corner(i + 1, j + 1), corner(i, j + 1)])
                 let c = parcel.centroid
-                if c.x > -cell / 2 && c.y > -cell / 2 && c.x < extent + cell / 2 && c.y < extent + cell / 2 { parcels.append(parcel) }
+                if c.x > -cell / 2 && c.y > -cell / 2 && c.x < width + cell / 2 && c.y < height + cell / 2 { parcels.append(parcel) }
             }
         }
         let uses = assignLandUse(parcels)
@@ -55,7 +55,7 @@ extension WorldBuilder {
             let r = rng.unit()
             return r < 0.42 ? .crops : r < 0.67 ? .meadow : r < 0.80 ? .woodland : .village
         }
-        let centre = Point(extent / 2, extent / 2)
+        let centre = Point(width / 2, height / 2)
         let clear = parcels.indices.sorted { a, b in
             let sa = obstacles.clearance(parcels[a].centroid) - 0.3 * length(parcels[a].centroid - centre)
             let sb = obstacles.clearance(parcels[b].centroid) - 0.3 * length(parcels[b].centroid - centre)
@@ -137,7 +137,7 @@ extension WorldBuilder {
     }
 
     func inScene(_ p: Point, margin: Double) -> Bool {
-        p.x > -margin && p.y > -margin && p.x < extent + margin && p.y < extent + margin
+        p.x > -margin && p.y > -margin && p.x < width + margin && p.y < height + margin
     }
 
     mutating func randomPoint(in parcel: Parcel) -> Point {

@@ -6,7 +6,9 @@ import Foundation
 /// so a seed and a size give the same world. Densities are per area, so large scenes are just more
 /// of the same, and a few features are forced so that even a small scene shows every class.
 struct WorldBuilder {
-    let extent: Double
+    /// The scene's ground in metres (x: east, y: south from the top-left corner).
+    let width: Double
+    let height: Double
     var rng: SplitMix64
     private(set) var features: [Feature] = []
     /// Road centre lines, kept to place vehicles along them.
@@ -14,21 +16,26 @@ struct WorldBuilder {
     /// Roads, rivers, tracks and ponds, indexed to keep buildings and trees off them.
     private(set) var obstacles: ObstacleMap
 
-    init(extent: Double, seed: UInt64) {
-        self.extent = extent
+    init(width: Double, height: Double, seed: UInt64) {
+        self.width = width
+        self.height = height
         rng = SplitMix64(seed: seed)
-        obstacles = ObstacleMap(extent: extent, features: [])
+        obstacles = ObstacleMap(width: width, height: height, features: [])
     }
 
-    static func build(extent: Double, seed: UInt64) -> World {
-        var builder = WorldBuilder(extent: extent, seed: seed)
+    /// Counts that grow with the scene's side (rivers, roads): the side of a square of equal area,
+    /// so a square scene gets exactly its side.
+    var side: Double { (width * height).squareRoot() }
+
+    static func build(width: Double, height: Double, seed: UInt64) -> World {
+        var builder = WorldBuilder(width: width, height: height, seed: seed)
         let shadow = builder.planSun()
         builder.addRivers()
         builder.addRoads()
         builder.addTracks()
-        builder.obstacles = ObstacleMap(extent: extent, features: builder.features)
+        builder.obstacles = ObstacleMap(width: width, height: height, features: builder.features)
         builder.addPonds()
-        builder.obstacles = ObstacleMap(extent: extent, features: builder.features)
+        builder.obstacles = ObstacleMap(width: width, height: height, features: builder.features)
         builder.addParcels()
         builder.addRoadVehicles()
         return builder.finish(shadowDirection: shadow, seed: seed)
@@ -54,8 +61,8 @@ struct WorldBuilder {
             }
             return b
         }
-        let index = SpatialIndex(extent: extent, cellSize: 12, inflatedBounds: bounds)
-        return World(extent: extent, features: features, index: index, shadowDirection: shadowDirection, seed: seed)
+        let index = SpatialIndex(width: width, height: height, cellSize: 12, inflatedBounds: bounds)
+        return World(width: width, height: height, features: features, index: index, shadowDirection: shadowDirection, seed: seed)
     }
 
     /// Sun azimuth and elevation: shadows fall away from the sun, longer when it is low.
@@ -68,15 +75,15 @@ struct WorldBuilder {
     // MARK: - Linear features
 
     private mutating func addRivers() {
-        for _ in 0..<(1 + Int(extent / 4000)) {
-            let radius = min(rng.uniform(4, 11), max(2.5, extent / 40))
+        for _ in 0..<(1 + Int(side / 4000)) {
+            let radius = min(rng.uniform(4, 11), max(2.5, side / 40))
             let path = meanderingLine(centralFraction: 0.6, amplitudeFraction: (0.05, 0.11), wavelength: (120, 320))
             addPolyline(path, radius: radius, kind: .waterway, material: .water, tint: Float(rng.uniform(0.9, 1.1)))
         }
     }
 
     private mutating func addRoads() {
-        for n in 0..<(1 + Int(extent / 1500)) {
+        for n in 0..<(1 + Int(side / 1500)) {
             let radius = rng.uniform(3, 5)
             let path = meanderingLine(centralFraction: n == 0 ? 0.3 : 0.9, amplitudeFraction: (0.005, 0.03), wavelength: (300, 900))
             addPolyline(path, radius: radius, kind: .road, material: .asphalt, tint: Float(rng.uniform(0.85, 1.15)))
@@ -85,8 +92,8 @@ struct WorldBuilder {
     }
 
     private mutating func addTracks() {
-        for _ in 0..<(2 + Int(extent * extent / 250_000)) {
-            var p = Point(rng.uniform(0, extent), rng.uniform(0, extent))
+        for _ in 0..<(2 + Int(width * height / 250_000)) {
+            var p = Point(rng.uniform(0, width), rng.uniform(0, height))
             var heading = rng.uniform(0, 2 * .pi)
             let steps = Int(rng.uniform(80, 350) / 3)
             var path = [p]
@@ -104,20 +111,20 @@ struct WorldBuilder {
     /// (plus a margin) is kept.
     private mutating func meanderingLine(centralFraction: Double, amplitudeFraction: (Double, Double),
                                          wavelength: (Double, Double)) -> [Point] {
-        let lo = extent * (1 - centralFraction) / 2
-        let through = Point(rng.uniform(lo, extent - lo), rng.uniform(lo, extent - lo))
+        let loX = width * (1 - centralFraction) / 2, loY = height * (1 - centralFraction) / 2
+        let through = Point(rng.uniform(loX, width - loX), rng.uniform(loY, height - loY))
         let angle = rng.uniform(0, .pi)
         let direction = Point(cos(angle), sin(angle)), normal = Point(-direction.y, direction.x)
         let waves = (0..<2).map { _ -> (Double, Double, Double) in
             let lambda = rng.uniform(wavelength.0, wavelength.1)
             return (lambda * rng.uniform(amplitudeFraction.0, amplitudeFraction.1), lambda, rng.uniform(0, 2 * .pi))
         }
-        let half = extent * 1.5, margin = 40.0
+        let half = max(width, height) * 1.5, margin = 40.0
         var points: [Point] = []
         for s in stride(from: -half, through: half, by: 4.0) {
             let offset = waves.reduce(0) { $0 + $1.0 * sin(2 * .pi * s / $1.1 + $1.2) }
             let p = through + direction * s + normal * offset
-            if p.x > -margin && p.y > -margin && p.x < extent + margin && p.y < extent + margin { points.append(p) }
+            if p.x > -margin && p.y > -margin && p.x < width + margin && p.y < height + margin { points.append(p) }
         }
         return points
     }
@@ -132,11 +139,11 @@ struct WorldBuilder {
 
     private mutating func addPonds() {
         var placed: [(Point, Double)] = []
-        for n in 0..<(1 + Int(extent * extent / 500_000)) {
-            var radius = min(rng.uniform(6, 20), extent / 12)
+        for n in 0..<(1 + Int(width * height / 500_000)) {
+            var radius = min(rng.uniform(6, 20), min(width, height) / 12)
             for attempt in 0..<80 {
                 if n == 0 && attempt == 40 { radius /= 2 }  // the one pond every scene has must fit
-                let c = Point(rng.uniform(radius + 4, extent - radius - 4), rng.uniform(radius + 4, extent - radius - 4))
+                let c = Point(rng.uniform(radius + 4, width - radius - 4), rng.uniform(radius + 4, height - radius - 4))
                 guard obstacles.clearance(c) > radius * 1.3 + 4,
                       placed.allSatisfy({ length($0.0 - c) > $0.1 + radius + 10 }) else { continue }
                 let wobble = SIMD4(rng.uniform(0, 0.14), rng.uniform(0, 6.28), rng.uniform(0, 0.09), rng.uniform(0, 6.28))
@@ -177,7 +184,7 @@ struct WorldBuilder {
     }
 
     private func pointNearCentre(_ points: [Point]) -> (Point, Point) {
-        let centre = Point(extent / 2, extent / 2)
+        let centre = Point(width / 2, height / 2)
         var best = 0
         for i in points.indices.dropLast() where length(points[i] - centre) < length(points[best] - centre) { best = i }
         let direction = points[best + 1] - points[best]
@@ -188,7 +195,7 @@ struct WorldBuilder {
     private mutating func addVehicle(at p: Point, along direction: Point, roadRadius: Double, large: Bool) -> Bool {
         let side: Double = rng.chance(0.5) ? 1 : -1
         let centre = p + Point(-direction.y, direction.x) * (side * roadRadius * 0.45)
-        guard centre.x > 2, centre.y > 2, centre.x < extent - 2, centre.y < extent - 2 else { return false }
+        guard centre.x > 2, centre.y > 2, centre.x < width - 2, centre.y < height - 2 else { return false }
         add(vehicle(at: centre, axis: direction, large: large))
         return true
     }
@@ -214,10 +221,10 @@ struct ObstacleMap {
     private let shapes: [Shape]
     private let index: SpatialIndex
 
-    init(extent: Double, features: [Feature]) {
+    init(width: Double, height: Double, features: [Feature]) {
         let obstacleKinds: Set<FeatureKind> = [.road, .track, .waterway, .standingWater]
         shapes = features.filter { obstacleKinds.contains($0.kind) }.map(\.shape)
-        index = SpatialIndex(extent: extent, cellSize: 20, inflatedBounds: shapes.map {
+        index = SpatialIndex(width: width, height: height, cellSize: 20, inflatedBounds: shapes.map {
             let b = $0.bounds
             return (b.min - ObstacleMap.reach, b.max + ObstacleMap.reach)
         })

@@ -15,6 +15,12 @@ import Testing
                                 core: PixelWindow(col: 0, row: 10, width: 1, height: 1)), attempt: 2, input: tile)),
             .result(JobResult(tileIndex: 77, attempt: 2, classCount: 2, size: 3, probabilities: Array(0..<18), computeMicroseconds: 1234)),
             .failure(JobFailure(tileIndex: 5, attempt: 1, message: "boom")), .heartbeat, .bye(reason: "done"), .reset,
+            .windowJob(WindowJob(tile: Tile(index: 77, row: 3, col: 5, window: PixelWindow(col: -1, row: 9, width: 3, height: 3),
+                                            core: PixelWindow(col: 0, row: 10, width: 1, height: 1)), attempt: 2, recipe: Array("{}".utf8))),
+            .windowResult(WindowResult(tileIndex: 77, attempt: 2, classCount: 2, size: 3, hasData: true, probabilities: Array(0..<18),
+                                       validity: [1, 1, 0, 1, 1, 1, 0, 0, 1], computeMicroseconds: 99)),
+            .windowResult(WindowResult(tileIndex: 78, attempt: 1, classCount: 0, size: 3, hasData: false, probabilities: [], validity: [],
+                                       computeMicroseconds: 0)),
         ]
         for message in messages {
             let decoded = try WireMessage(frames: message.frames())

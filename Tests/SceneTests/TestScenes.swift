@@ -51,7 +51,7 @@ enum TestScenes {
         let feeder = TileFeeder(reader: try TileRowReader(stack: stack, grid: grid, padding: options.padding), grid: grid)
         let stitcher = try Stitcher(grid: grid, classCount: model.classNames.count, window: options.window, sink: sink)
         var inputs: [TileInput] = []
-        while let (_, input) = try feeder.next(plan: { try stitcher.plan(tileRow: $0, tiles: $1) }) {
+        while let (_, input) = try feeder.next(plan: { try stitcher.plan(tileRow: $0, tiles: $1) }, skip: { try stitcher.withdraw($0) }) {
             inputs.append(options.normalization.prepare(input))
         }
         order(&inputs)
