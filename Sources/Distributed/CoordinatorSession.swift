@@ -71,20 +71,9 @@ final class CoordinatorSession {
         modelFrames = WireMessage.model(run.package).frames()
         maxTileSize = run.grid.tileSize
 
-        socket = try Socket(.router, in: coordinator.context)
-        try socket.setLinger(.immediate)
-        try socket.setRouterMandatory(true)
-        try allowResults(of: run)
-        try socket.setHeartbeatInterval(.seconds(1))
-        try socket.setHeartbeatTimeout(.seconds(5))
-        try socket.setHeartbeatTTL(.seconds(10))
-        try coordinator.hooks.prepareSocket(socket)
-        var listening: [Endpoint] = []
-        for endpoint in settings.endpoints {
-            try socket.bind(endpoint)
-            listening.append(try socket.lastEndpoint ?? endpoint)
-        }
-        coordinator.hooks.onListening(listening)
+        maxMessageBytes = Self.resultBytes(of: run)
+        socket = try ListeningRouter.bind(settings: settings, context: coordinator.context, hooks: coordinator.hooks,
+                                          maxMessageBytes: maxMessageBytes)
         current = try begin(run)
     }
 
@@ -93,10 +82,14 @@ final class CoordinatorSession {
     /// Results are classes x tile^2 bytes; anything far larger is hostile or broken. A later scene
     /// of a batch with larger tiles raises the limit (for connections made from then on).
     private func allowResults(of run: SceneRun) throws {
-        let bytes = max(64 << 20, 4 * run.package.classNames.count * run.grid.tileSize * run.grid.tileSize)
+        let bytes = Self.resultBytes(of: run)
         guard bytes > maxMessageBytes else { return }
         maxMessageBytes = bytes
         try socket.setMaxMessageSize(bytes)
+    }
+
+    private static func resultBytes(of run: SceneRun) -> Int {
+        max(64 << 20, 4 * run.package.classNames.count * run.grid.tileSize * run.grid.tileSize)
     }
 
     private func begin(_ run: SceneRun) throws -> ActiveScene {
@@ -107,7 +100,7 @@ final class CoordinatorSession {
         guard nextSlot < Coordinator.maxScenesPerBatch else {
             throw DistributedError(code: .batchTooLarge, message: "a batch serves at most \(Coordinator.maxScenesPerBatch) scenes; split the scene list")
         }
-        if maxMessageBytes > 0 { try allowResults(of: run) }
+        try allowResults(of: run)
         maxTileSize = max(maxTileSize, run.grid.tileSize)
         let scene = ActiveScene(run: run, slot: nextSlot)
         // Lines about no tile in particular name the scene being cut; tile lines name their own.

@@ -128,18 +128,24 @@ public final class SceneRun {
                                        skip: { tile in try stitcher.withdraw(tile) })
             timings.readSeconds += elapsed - readStart
             guard let (tile, input) = next else { return nil }
-            if journal.hasOutput(of: tile.index) {
-                let (probabilities, validity) = try journal.output(of: tile.index)
-                try stitch(tile, probabilities: probabilities, validity: validity)
-                resumed += 1
-            } else if stitcher.isSettled(tile) {
-                // Every strip it touches is already in the output.
-                try stitcher.withdraw(tile)
-                resumed += 1
-            } else {
-                return input
-            }
+            if try !replayed(tile) { return input }
         }
+    }
+
+    /// A tile an interrupted run committed is stitched from the journal, and one whose strips are
+    /// all in the output already is withdrawn: true when `tile` needs no model.
+    private func replayed(_ tile: Tile) throws -> Bool {
+        if journal.hasOutput(of: tile.index) {
+            let (probabilities, validity) = try journal.output(of: tile.index)
+            try stitch(tile, probabilities: probabilities, validity: validity)
+        } else if stitcher.isSettled(tile) {
+            // Every strip it touches is already in the output.
+            try stitcher.withdraw(tile)
+        } else {
+            return false
+        }
+        resumed += 1
+        return true
     }
 
     /// Shared storage: the next tile to hand out as a window (its pixels are read by the worker);
@@ -151,16 +157,7 @@ public final class SceneRun {
             let tile = grid.tile(index: windowCursor)
             windowCursor += 1
             if tile.col == 0 { try stitcher.plan(tileRow: tile.row, tiles: grid.tiles(inRow: tile.row)) }
-            if journal.hasOutput(of: tile.index) {
-                let (probabilities, validity) = try journal.output(of: tile.index)
-                try stitch(tile, probabilities: probabilities, validity: validity)
-                resumed += 1
-            } else if stitcher.isSettled(tile) {
-                try stitcher.withdraw(tile)
-                resumed += 1
-            } else {
-                return tile
-            }
+            if try !replayed(tile) { return tile }
         }
         return nil
     }

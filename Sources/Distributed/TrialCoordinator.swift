@@ -74,20 +74,8 @@ final class TrialCoordinatorSession {
         let settings = coordinator.settings
         scheduler = Scheduler(settings: .init(maxAttempts: settings.maxAttempts, leaseSeconds: settings.leaseSeconds,
                                               workerTimeoutSeconds: settings.workerTimeoutSeconds))
-        socket = try Socket(.router, in: coordinator.context)
-        try socket.setLinger(.immediate)
-        try socket.setRouterMandatory(true)
-        try socket.setMaxMessageSize(coordinator.maxMessageBytes)
-        try socket.setHeartbeatInterval(.seconds(1))
-        try socket.setHeartbeatTimeout(.seconds(5))
-        try socket.setHeartbeatTTL(.seconds(10))
-        try coordinator.hooks.prepareSocket(socket)
-        var listening: [Endpoint] = []
-        for endpoint in settings.endpoints {
-            try socket.bind(endpoint)
-            listening.append(try socket.lastEndpoint ?? endpoint)
-        }
-        coordinator.hooks.onListening(listening)
+        socket = try ListeningRouter.bind(settings: settings, context: coordinator.context, hooks: coordinator.hooks,
+                                          maxMessageBytes: coordinator.maxMessageBytes)
     }
 
     private var now: Double { (clock.now - start).seconds }

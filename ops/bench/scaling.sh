@@ -8,7 +8,7 @@
 # joined (worker start-up), the coordinator's CPU seconds (all its threads; workers excluded) and
 # CPU ms per tile — the figure that does not depend on how loaded the machine is — all workers'
 # CPU seconds (start-up included), the run
-# report's stage timings (read = the reading thread's busy time), the coordinator's peak RSS and
+# report's stage timings (read = reading and cutting tiles), the coordinator's peak RSS and
 # the 1-minute load average before the run, which matters on a shared machine.
 # Usage: ops/bench/scaling.sh [--size N] [--workers "1 4 16 32 64"] [--delay-ms M] [--repeat R]
 # Scenes are generated into $BENCH_DIR (default: a temporary folder) and reused.
