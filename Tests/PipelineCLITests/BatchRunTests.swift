@@ -85,6 +85,18 @@ import Testing
         #expect(try scenes.output("out/b/probabilities.tif") == scenes.single("b"))
     }
 
+    /// Shared storage in a batch: workers read every scene themselves, and the second scene's jobs
+    /// (named scene << 32 | tile) find their windows in that scene's recipe.
+    @Test func aBatchInSharedModeEqualsItsSingleRuns() throws {
+        let scenes = try Scenes(["a", "b"])
+        let list = try scenes.write("list.txt", "scenes/a\nscenes/b\n")
+        let (status, _, errors) = try Self.run(["run", scenes.pipeline, "--scenes", list, "--out", scenes.directory.file("shared"),
+                                                "--workers", "2", "--data", "shared"], in: scenes, name: "shared")
+        #expect(status == 0, "\(errors)")
+        #expect(try scenes.output("shared/a/probabilities.tif") == scenes.single("a"))
+        #expect(try scenes.output("shared/b/probabilities.tif") == scenes.single("b"))
+    }
+
     @Test func aStoppedBatchKeepsItsJournalsAndResumesWhereItStopped() throws {
         let scenes = try Scenes(["a", "b", "c"])
         let list = try scenes.write("list.txt", "scenes/a\nscenes/b\nscenes/c\n")
