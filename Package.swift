@@ -105,8 +105,8 @@ let package = Package(
         .executableTarget(name: "PostProcessingBench", dependencies: ["PostProcessing", "PipelineConfig", "SceneSynthesis", "Scene", "Raster"],
                           path: "ops/bench/PostProcessingBench"),
 
-        // Helpers shared by the test targets (temporary folders, seeded random numbers).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (temporary folders, seeded random numbers, a small scene).
+        .target(name: "TestSupport", dependencies: ["Raster", "Scene"], path: "Tests/TestSupport"),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),

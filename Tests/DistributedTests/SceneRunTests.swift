@@ -17,15 +17,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        let path = directory.file("scene.tif")
-        let dataset = try Dataset.create(path, width: 90, height: 70, bandCount: 2, pixelType: .uint16)
-        try dataset.setCRS(try CRS(epsg: 32631))
-        try dataset.setGeoTransform(.northUp(originX: 431_000, originY: 5_612_000, pixelWidth: 0.5, pixelHeight: 0.5))
-        var values: [UInt16] = []
-        for b in 0..<2 { for y in 0..<70 { for x in 0..<90 { values.append(UInt16((b * 500 + x * 13 + y * 7) % 2048)) } } }
-        try dataset.write(values, window: .full(width: 90, height: 70))
-        try dataset.flush()
-        stack = try SceneStack(sources: [SceneSource(path: path)])
+        stack = try GradientScene.stack(in: directory)
         model = try IdentityModel(bands: [1, 2], classNames: ["a", "b"], tileSignature: true)
         package = try ModelPackage.identity(model, normalization: options.normalization)
     }
