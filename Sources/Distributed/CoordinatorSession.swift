@@ -7,7 +7,7 @@ import Scene
 /// One run of the coordinator: the socket, the scheduler and the loop that ties them to the
 /// `SceneRun`s of a feed (one scene, or a batch). Everything here runs on the thread that called `run`.
 ///
-/// Jobs are named by `slot << 32 | tile index`, the slot counting the feed's scenes from 0, so a
+/// Jobs are named by `BatchJobID`: `slot << 32 | tile index`, the slot counting the feed's scenes from 0, so a
 /// single scene's jobs are its tile indices and a batch's scenes can have tiles out at once.
 final class CoordinatorSession {
     private let coordinator: Coordinator
@@ -111,9 +111,7 @@ final class CoordinatorSession {
         return scene
     }
 
-    private func scene(ofJob id: Int) -> ActiveScene? { active[id >> 32] }
-    /// A job id's tile index within its scene.
-    private static let tileMask = 0xFFFF_FFFF
+    private func scene(ofJob id: Int) -> ActiveScene? { active[BatchJobID.slot(of: id)] }
 
     /// Metadata naming a worker (its name once it said HELLO) and a tile's attempt.
     private func about(_ worker: WorkerKey?, tile: Int? = nil, attempt: Int? = nil) -> Logger.Metadata {
@@ -123,7 +121,7 @@ final class CoordinatorSession {
             if let name = workerNames[worker] { metadata[LogKey.worker] = "\(name)" }
         }
         if let tile {
-            metadata[LogKey.tile] = .stringConvertible(tile & Self.tileMask)
+            metadata[LogKey.tile] = .stringConvertible(BatchJobID.tile(of: tile))
             if let scene = scene(ofJob: tile) { metadata[LogKey.runID] = "\(scene.run.runID)" }
         }
         if let attempt { metadata[LogKey.attempt] = .stringConvertible(attempt) }
@@ -175,8 +173,8 @@ final class CoordinatorSession {
 
     private func finish(_ scene: ActiveScene) {
         scene.summary.workersSeen = workersSeen.count
-        scene.summary.quarantinedTiles = scheduler.quarantined.keys.filter { $0 >> 32 == scene.slot }.sorted().map { id in
-            let tile = scene.run.grid.tile(index: id & 0xFFFF_FFFF)
+        scene.summary.quarantinedTiles = scheduler.quarantined.keys.filter { BatchJobID.slot(of: $0) == scene.slot }.sorted().map { id in
+            let tile = scene.run.grid.tile(index: BatchJobID.tile(of: id))
             return .init(tile: tile.index, row: tile.row, col: tile.col, reasons: scheduler.quarantined[id] ?? [])
         }
         active[scene.slot] = nil
@@ -276,7 +274,7 @@ final class CoordinatorSession {
             guard let scene, let tile = windows[result.tileIndex], result.size == scene.run.grid.tileSize,
                   !result.hasData || result.classCount == package.classNames.count else {
                 scene?.summary.resultsRejected += 1
-                return logger.warning("rejected a result from \(worker) for tile \(result.tileIndex & Self.tileMask): wrong shape",
+                return logger.warning("rejected a result from \(worker) for tile \(BatchJobID.tile(of: result.tileIndex)): wrong shape",
                                       metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
             }
             windows[result.tileIndex] = nil
@@ -299,7 +297,7 @@ final class CoordinatorSession {
         scene?.summary.attemptsFailed += 1
         metrics.attemptFailed(quarantined: failure.quarantined)
         let metadata = about(worker, tile: failure.tile, attempt: failure.attempt)
-        logger.warning("tile \(failure.tile & Self.tileMask) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
+        logger.warning("tile \(BatchJobID.tile(of: failure.tile)) attempt \(failure.attempt) failed: \(failure.reason)\(failure.quarantined ? "; quarantined" : "; retrying")",
                        metadata: metadata)
         guard failure.quarantined, let scene,
               let tile = inputs.removeValue(forKey: failure.tile)?.tile ?? windows.removeValue(forKey: failure.tile) else { return }
@@ -334,7 +332,7 @@ final class CoordinatorSession {
                     finishIfDone(scene)
                     continue
                 }
-                let id = scene.slot << 32 | tile.index
+                let id = BatchJobID.make(slot: scene.slot, tile: tile.index)
                 windows[id] = tile
                 scene.outstanding += 1
                 scheduler.add(tile: id)
@@ -346,7 +344,7 @@ final class CoordinatorSession {
                 finishIfDone(scene)
                 continue
             }
-            let id = scene.slot << 32 | input.tile.index
+            let id = BatchJobID.make(slot: scene.slot, tile: input.tile.index)
             inputs[id] = input
             scene.outstanding += 1
             scheduler.add(tile: id)

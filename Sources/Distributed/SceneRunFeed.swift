@@ -45,6 +45,15 @@ extension Coordinator {
     public static let maxScenesPerBatch = 1 << 16
 }
 
+/// How a batch names its jobs on the wire: the scene's slot (the feed's scenes counted from 0) in
+/// the high bits, the tile's index in that scene's grid in the low 32, so a single scene's job ids
+/// are its tile indices.
+enum BatchJobID {
+    static func make(slot: Int, tile: Int) -> Int { slot << 32 | tile }
+    static func slot(of id: Int) -> Int { id >> 32 }
+    static func tile(of id: Int) -> Int { id & 0xFFFF_FFFF }
+}
+
 extension DistributedError.Code {
     /// A batch of more scenes than one coordinator session numbers (`Coordinator.maxScenesPerBatch`).
     public static let batchTooLarge = DistributedError.Code(name: "batchTooLarge")

@@ -436,9 +436,10 @@ private final class WorkerSession {
         let clock = ContinuousClock(), started = clock.now
         let size = recipe.grid.tileSize
         do {
-            // A batch names its jobs scene << 32 | tile index (see CoordinatorSession).
-            let place = recipe.grid.tile(index: job.tileIndex & 0xFFFF_FFFF)
-            guard job.tileIndex & 0xFFFF_FFFF < recipe.grid.count, job.tile.window == place.window, job.tile.core == place.core else {
+            // A batch's job ids carry the scene's slot too (`BatchJobID`).
+            let index = BatchJobID.tile(of: job.tileIndex)
+            guard index < recipe.grid.count, case let place = recipe.grid.tile(index: index),
+                  job.tile.window == place.window, job.tile.core == place.core else {
                 throw DistributedError(code: .protocolError, message: "tile \(job.tileIndex) is not where the recipe's grid puts it")
             }
             let (raw, hasData) = try TileRowReader.readTile(job.tile, stack: stack, grid: recipe.grid, padding: recipe.padding)
