@@ -39,6 +39,8 @@ public struct MapReport: Codable, Sendable {
     /// products come from.
     public var decidedMasks: String
     public var regionsRemoved: Int
+    /// Regions moved to another class by `relabel` rules (absent in reports written before them).
+    public var regionsRelabelled: Int?
     public var postProcessingSeconds: Double
     public var exports: ExportReport
     /// The process's peak resident memory once the map stages are done (set by the caller; the
@@ -68,13 +70,14 @@ public enum MapMaker {
         let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands)
             .run(probabilities: probabilities, output: decided)
         let postProcessing = clock.now - start
-        progress("rules '\(settings.ruleSet.name)' applied: \(summary.removedRegions) small regions removed")
+        progress("rules '\(settings.ruleSet.name)' applied: \(summary.removedRegions) small regions removed"
+                 + (summary.relabelledRegions > 0 ? ", \(summary.relabelledRegions) relabelled" : ""))
         let exports = try Exporter(masks: DecidedMasks(path: decided, classes: settings.classes), directory: runDirectory,
                                    options: ExportOptions(formats: settings.formats, simplifyTolerance: settings.simplifyTolerance))
             .run(progress: progress)
         return MapReport(catalogue: settings.catalogue, ruleSet: settings.ruleSet.name, ruleSetFile: settings.ruleSetFile,
                          formats: ExportFormat.allCases.filter(settings.formats.contains).map(\.rawValue), decidedMasks: "decided.tif",
-                         regionsRemoved: summary.removedRegions,
+                         regionsRemoved: summary.removedRegions, regionsRelabelled: summary.relabelledRegions,
                          postProcessingSeconds: postProcessing.seconds,
                          exports: exports)
     }

@@ -13,6 +13,8 @@ public struct PostProcessingSummary: Equatable, Sendable {
     public var classes: [ClassArea]
     /// Regions cleared by `min_area` rules, over all classes.
     public var removedRegions: Int
+    /// Regions moved to another class by `relabel` rules.
+    public var relabelledRegions: Int
     /// Strips per pass and passes over the scene (reads of the whole input), for reports.
     public var strips: Int
     public var passes: Int

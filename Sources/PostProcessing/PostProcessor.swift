@@ -68,7 +68,7 @@ public struct PostProcessor {
             try WordFile(path: Self.temporaryPath(beside: output, index: $0), width: grid.width, classCount: classes.count)
         }
 
-        var removedRegions = 0
+        var removedRegions = 0, relabelledRegions = 0
         var passes = 0
         if plan.steps.isEmpty {
             try forEachStrip { rows in try writer.write(rows: rows, decision.read(rows: rows)) }
@@ -87,10 +87,11 @@ public struct PostProcessor {
                     try sink.write(rows: rows, words)
                 }
                 passes += 1
-            case .minimumArea(let limits):
-                var pass = MinimumAreaPass(classes: limits, width: grid.width, height: grid.height, stripHeight: stripHeight)
+            case .regions(let actions):
+                var pass = RegionPass(classes: actions, width: grid.width, height: grid.height, stripHeight: stripHeight)
                 try pass.run(from: source, to: sink, trailing: step.trailing, bands: bands)
                 removedRegions += pass.removedRegions
+                relabelledRegions += pass.relabelledRegions
                 passes += 2
             }
             if let file = sink as? WordFile { source = file }
@@ -103,7 +104,7 @@ public struct PostProcessor {
             classes: zip(classes.names, writer.presentPixels).map {
                 PostProcessingSummary.ClassArea(name: $0, pixels: $1, squareMetres: Double($1) * pixelArea)
             },
-            removedRegions: removedRegions, strips: (grid.height + stripHeight - 1) / stripHeight, passes: passes)
+            removedRegions: removedRegions, relabelledRegions: relabelledRegions, strips: (grid.height + stripHeight - 1) / stripHeight, passes: passes)
     }
 
     /// Checks, before any work, that `ruleSet` fits `classes` (the model's, in its order) and that

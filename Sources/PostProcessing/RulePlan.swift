@@ -95,18 +95,21 @@ struct RulePlan {
                 steps.append((.morphology(operation), []))
             case .minimumArea(let area):
                 let selected = try bits(area.classes, at: path)
-                let limit: AreaLimit
-                switch area.minimum {
-                case .pixels(let pixels): limit = AreaLimit(minimum: Double(pixels), pixelArea: 1)
-                case .squareMetres(let m2): limit = AreaLimit(minimum: m2, pixelArea: pixelArea)
+                let limit = AreaLimit(area.minimum, pixelArea: pixelArea)
+                let additions = (0..<count).filter { selected & MaskBits.bit($0) != 0 }.map {
+                    RegionAction(classIndex: $0, below: limit, minimumCompactness: 0, target: nil)
                 }
-                let additions = (0..<count).filter { selected & MaskBits.bit($0) != 0 }.map { (classIndex: $0, limit: limit) }
-                if case .minimumArea(let existing)? = steps.last?.operation, steps.last!.trailing.isEmpty,
+                if case .regions(let existing)? = steps.last?.operation, steps.last!.trailing.isEmpty, existing.allSatisfy({ $0.target == nil }),
                    Set(existing.map(\.classIndex)).isDisjoint(with: additions.map(\.classIndex)) {
-                    steps[steps.count - 1].operation = .minimumArea(existing + additions)
+                    steps[steps.count - 1].operation = .regions(existing + additions)
                 } else {
-                    steps.append((.minimumArea(additions), []))
+                    steps.append((.regions(additions), []))
                 }
+            case .relabel(let relabel):
+                // A pass of its own: the class it adds to must not be measured while it adds.
+                let action = RegionAction(classIndex: try index(of: relabel.from, at: path), below: AreaLimit(relabel.maximum, pixelArea: pixelArea),
+                                          minimumCompactness: relabel.minimumCompactness, target: try index(of: relabel.to, at: path))
+                steps.append((.regions([action]), []))
             }
         }
         self.leading = leading
@@ -131,16 +134,37 @@ struct RulePlan {
 /// A rule that looks at a pixel's neighbours, so it needs a pass of its own.
 enum NeighbourhoodOperation {
     case morphology(MorphologyOperation)
-    /// Each class with its own limit; classes distinct.
-    case minimumArea([(classIndex: Int, limit: AreaLimit)])
+    /// `min_area` and `relabel`: each class with its own action; classes distinct.
+    case regions([RegionAction])
 }
 
-/// Regions whose area (`pixels * pixelArea`) is below `minimum` are cleared.
+/// An area in square CRS units (`pixels * pixelArea`) that regions are compared with.
 struct AreaLimit {
-    let minimum: Double
+    let limit: Double
     let pixelArea: Double
 
-    func keeps(pixels: Int) -> Bool { Double(pixels) * pixelArea >= minimum }
+    /// `pixelArea` converts `m2`; a limit in pixels is compared with the pixel count.
+    init(_ measure: AreaMeasure, pixelArea: Double) {
+        switch measure {
+        case .pixels(let pixels): (limit, self.pixelArea) = (Double(pixels), 1)
+        case .squareMetres(let m2): (limit, self.pixelArea) = (m2, pixelArea)
+        }
+    }
+
+    func isAbove(pixels: Int) -> Bool { Double(pixels) * pixelArea >= limit }
+}
+
+/// What a region pass does to one class's regions: those below `below` (and at least
+/// `minimumCompactness` compact) are cleared (`min_area`), or moved to `target` (`relabel`).
+struct RegionAction {
+    let classIndex: Int
+    let below: AreaLimit
+    let minimumCompactness: Double
+    let target: Int?
+
+    func selects(_ region: RegionExtent) -> Bool {
+        !below.isAbove(pixels: region.pixels) && region.compactness >= minimumCompactness
+    }
 }
 
 extension RasterGrid {

@@ -4,8 +4,8 @@
 struct StripLabelling {
     /// Per pixel of the strip, the region id, or -1 where the class is absent.
     private(set) var labels: [Int32]
-    /// Pixels per region.
-    private(set) var areas: [Int]
+    /// Per region: its pixels and bounding box (rows counted from the strip's first).
+    private(set) var extents: [RegionExtent]
     let width: Int
     let rowCount: Int
 
@@ -57,38 +57,75 @@ struct StripLabelling {
 
         // Compact ids: provisional roots in increasing order are regions in first-pixel order.
         var compact = [Int32](repeating: -1, count: parent.count)
-        var areas: [Int] = []
+        var extents: [RegionExtent] = []
         for i in labels.indices where labels[i] >= 0 {
             let root = Int(find(labels[i]))
+            let x = i % width, y = i / width
             if compact[root] < 0 {
-                compact[root] = Int32(areas.count)
-                areas.append(0)
+                compact[root] = Int32(extents.count)
+                extents.append(RegionExtent(x: x, y: y))
+            } else {
+                extents[Int(compact[root])].add(x: x, y: y)
             }
-            let id = compact[root]
-            labels[i] = id
-            areas[Int(id)] += 1
+            labels[i] = compact[root]
         }
         self.labels = labels
-        self.areas = areas
+        self.extents = extents
     }
 
-    var regionCount: Int { areas.count }
+    var regionCount: Int { extents.count }
 
     /// The region at (x, y) of the strip, or -1.
     func label(x: Int, y: Int) -> Int32 { labels[y * width + x] }
 }
 
+/// A region's size and bounding box, which is all the region rules look at.
+struct RegionExtent {
+    private(set) var pixels = 1
+    private(set) var minX, maxX, minY, maxY: Int
+
+    /// A region of the one pixel (x, y).
+    init(x: Int, y: Int) {
+        (minX, maxX, minY, maxY) = (x, x, y, y)
+    }
+
+    mutating func add(x: Int, y: Int) {
+        pixels += 1
+        (minX, maxX, minY, maxY) = (min(minX, x), max(maxX, x), min(minY, y), max(maxY, y))
+    }
+
+    mutating func merge(_ other: RegionExtent) {
+        pixels += other.pixels
+        (minX, maxX, minY, maxY) = (min(minX, other.minX), max(maxX, other.maxX), min(minY, other.minY), max(maxY, other.maxY))
+    }
+
+    /// The same region with its rows counted `rows` further down (strip rows to scene rows).
+    func shifted(rows: Int) -> RegionExtent {
+        var moved = self
+        moved.minY += rows
+        moved.maxY += rows
+        return moved
+    }
+
+    /// Pixels over the square of the bounding box's longer side: 1 for a filled square, π/4 for a
+    /// disc, near 0 for long or thin shapes in any direction.
+    var compactness: Double {
+        let side = Double(max(maxX - minX, maxY - minY) + 1)
+        return Double(pixels) / (side * side)
+    }
+}
+
 /// Regions that cross strip boundaries, joined over the whole scene: each region touching its
 /// strip's first or last row gets a global id, and ids of regions that touch across a boundary
-/// are united, their areas summed.
+/// are united, their extents merged.
 struct GlobalRegions {
     private var parent: [Int32] = []
-    private var area: [Int] = []
+    private var extent: [RegionExtent] = []
 
-    mutating func add(area pixels: Int) -> Int32 {
+    mutating func add(_ region: RegionExtent) -> Int32 {
         let id = Int32(parent.count)
         parent.append(id)
-        area.append(pixels)
+        extent.append(region)
         return id
     }
 
@@ -107,14 +144,14 @@ struct GlobalRegions {
     mutating func union(_ a: Int32, _ b: Int32) {
         let ra = find(a), rb = find(b)
         guard ra != rb else { return }
-        let (root, child) = area[Int(ra)] >= area[Int(rb)] ? (ra, rb) : (rb, ra)
+        let (root, child) = extent[Int(ra)].pixels >= extent[Int(rb)].pixels ? (ra, rb) : (rb, ra)
         parent[Int(child)] = root
-        area[Int(root)] += area[Int(child)]
+        extent[Int(root)].merge(extent[Int(child)])
     }
 
     /// Global ids allocated so far.
     var count: Int { parent.count }
 
-    /// The total area of the scene-wide region `id` belongs to.
-    mutating func totalArea(_ id: Int32) -> Int { area[Int(find(id))] }
+    /// The whole extent of the scene-wide region `id` belongs to.
+    mutating func totalExtent(_ id: Int32) -> RegionExtent { extent[Int(find(id))] }
 }

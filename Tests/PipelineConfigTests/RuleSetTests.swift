@@ -130,4 +130,28 @@ import Testing
         error = Self.error("rules: []\n")
         #expect(error?.code == .missingKey)
     }
+
+    @Test func relabelReadsAnAreaAndACompactnessAndRejectsWhatCannotWork() throws {
+        let rules = try RuleSet.parse(
+            yaml: "version: 1\nrules:\n  - relabel: {from: waterway, to: standing_water, max_m2: 2000, min_compactness: 0.3}\n"
+                + "  - relabel: {from: buildings, to: structures, max_pixels: 40}\n",
+            file: Self.file, classNames: ["buildings", "structures", "waterway", "standing_water"], bandNames: [])
+        #expect(rules.rules == [
+            .relabel(RelabelRule(from: "waterway", to: "standing_water", maximum: .squareMetres(2000), minimumCompactness: 0.3)),
+            .relabel(RelabelRule(from: "buildings", to: "structures", maximum: .pixels(40))),
+        ])
+        var error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: road, max_m2: 10}\n")
+        #expect(error?.description == "config/postprocess/test.yaml:3:27: rules[0].relabel.to: 'road' cannot be relabelled to itself")
+        error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: trees, max_m2: 10, min_compactness: 1.5}\n")
+        #expect(error?.message == "a compactness is in [0, 1] (π/4 ≈ 0.79 for a disc), got 1.5")
+        #expect(error?.line == 3)
+        error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: trees}\n")
+        #expect(error?.message == "a maximum area needs 'max_m2' (square metres) or 'max_pixels'")
+        error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: trees, max_m2: 10, max_pixels: 3}\n")
+        #expect(error?.code == .conflictingKey)
+        error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: rivers, max_m2: 10}\n")
+        #expect(error?.message.hasPrefix("unknown class 'rivers'") == true)
+        error = Self.error("version: 1\nrules:\n  - relabel: {from: road, to: trees, max_m2: -1}\n")
+        #expect(error?.message == "a maximum area must be positive, got -1.0")
+    }
 }

@@ -66,6 +66,82 @@ import Testing
         #expect(large[0] == plane)
     }
 
+    @Test func relabelMovesSmallCompactRegionsWholeAndLeavesLongOrLargeOnes() throws {
+        // Class a: a 3x3 blob (9 px, compactness 1), a 7-px bar (7/49 = 0.14) and a 4x4 block
+        // (16 px). Class b already has one pixel under the blob, which stays b.
+        let a = [
+            "###.....",
+            "###..###",
+            "###.....",
+            "........",
+            "#######.",
+            "........",
+            "....####",
+            "....####",
+            "....####",
+            "....####",
+        ]
+        let b = [
+            "........",
+            ".#......",
+            "........",
+            "........",
+            "........",
+            "........",
+            "........",
+            "........",
+            "........",
+            "#.......",
+        ]
+        for stripHeight in [1, 4, 256] {
+            // Below 10 px and at least 0.5 compact: the blob moves; the 3-px dash (3/9 = 0.33) and
+            // the bar are too long, the block too large.
+            let masks = try Fixture.run("rules:\n  - relabel: {from: a, to: b, max_pixels: 10, min_compactness: 0.5}\n",
+                                        classes: ab, planes: [a, b], stripHeight: stripHeight)
+            #expect(masks[0] == [
+                "........",
+                ".....###",
+                "........",
+                "........",
+                "#######.",
+                "........",
+                "....####",
+                "....####",
+                "....####",
+                "....####",
+            ], "strip height \(stripHeight)")
+            #expect(masks[1] == [
+                "###.....",
+                "###.....",
+                "###.....",
+                "........",
+                "........",
+                "........",
+                "........",
+                "........",
+                "........",
+                "#.......",
+            ], "strip height \(stripHeight)")
+        }
+        // By area alone (compactness 0, the default), the dash and the bar move too; the block
+        // (16 px, not below 10) stays.
+        let byArea = try Fixture.run("rules:\n  - relabel: {from: a, to: b, max_pixels: 10}\n", classes: ab, planes: [a, b])
+        #expect(byArea[0] == ["........", "........", "........", "........", "........", "........",
+                              "....####", "....####", "....####", "....####"])
+    }
+
+    @Test func aRelabelledRegionIsMeasuredByTheRulesAfterIt() throws {
+        // Two 2-px pieces of a join b's 1-px piece into one 5-px region of b, which a min_area of
+        // 5 on b then keeps; without the relabel, b's piece alone would go.
+        let a = ["##.##", ".....", "....."]
+        let b = ["..#..", ".....", "....."]
+        let rules = "  - min_area: {classes: [b], pixels: 5}\n"
+        let kept = try Fixture.run("rules:\n  - relabel: {from: a, to: b, max_pixels: 3}\n" + rules, classes: ab, planes: [a, b])
+        #expect(kept[1] == ["#####", ".....", "....."])
+        let alone = try Fixture.run("rules:\n" + rules, classes: ab, planes: [a, b])
+        #expect(alone[1] == [".....", ".....", "....."])
+    }
+
     @Test func openingWithADiskRemovesSpecksAndThinLinesAndRoundsCorners() throws {
         let plane = [
             "........",

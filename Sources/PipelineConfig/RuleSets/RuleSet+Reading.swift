@@ -98,20 +98,22 @@ extension Rule {
         case "min_area":
             let rule = try field.mapping(keys: ["classes", "m2", "pixels"])
             let classes = try names.selection(rule.required("classes"))
-            switch (rule.optional("m2"), rule.optional("pixels")) {
-            case (let m2?, nil):
-                let value = try m2.number()
-                guard value > 0 else { throw m2.error(.invalidValue, "a minimum area must be positive, got \(value)") }
-                self = .minimumArea(MinimumAreaRule(classes: classes, minimum: .squareMetres(value)))
-            case (nil, let pixels?):
-                let value = try pixels.integer()
-                guard value >= 1 else { throw pixels.error(.invalidValue, "a minimum area must be at least 1 pixel, got \(value)") }
-                self = .minimumArea(MinimumAreaRule(classes: classes, minimum: .pixels(value)))
-            case (.some, .some(let pixels)):
-                throw pixels.error(.conflictingKey, "give the minimum area in 'm2' or in 'pixels', not both")
-            case (nil, nil):
-                throw field.error(.missingKey, "a minimum area needs 'm2' (square metres) or 'pixels'")
+            self = .minimumArea(MinimumAreaRule(classes: classes, minimum: try AreaMeasure(reading: rule, in: field, prefix: "", noun: "minimum")))
+        case "relabel":
+            let rule = try field.mapping(keys: ["from", "to", "max_m2", "max_pixels", "min_compactness"])
+            let from = try names.className(rule.required("from"))
+            let toField = try rule.required("to")
+            let to = try names.className(toField)
+            guard to != from else { throw toField.error(.invalidValue, "'\(from)' cannot be relabelled to itself") }
+            let maximum = try AreaMeasure(reading: rule, in: field, prefix: "max_", noun: "maximum")
+            var compactness = 0.0
+            if let compactnessField = rule.optional("min_compactness") {
+                compactness = try compactnessField.number()
+                guard (0...1).contains(compactness) else {
+                    throw compactnessField.error(.invalidValue, "a compactness is in [0, 1] (π/4 ≈ 0.79 for a disc), got \(compactness)")
+                }
             }
+            self = .relabel(RelabelRule(from: from, to: to, maximum: maximum, minimumCompactness: compactness))
         case "open", "close":
             let rule = try field.mapping(keys: ["classes", "radius", "shape"])
             let classes = try names.selection(rule.required("classes"))
@@ -125,6 +127,26 @@ extension Rule {
             self = kind == "open" ? .open(morphology) : .close(morphology)
         default:
             self = .index(try IndexRule(reading: field, names: names))
+        }
+    }
+}
+
+extension AreaMeasure {
+    /// `PREFIXm2: 5` (square metres) or `PREFIXpixels: 20`, exactly one of them.
+    fileprivate init(reading rule: MappingReader, in field: ValueReader, prefix: String, noun: String) throws {
+        switch (rule.optional("\(prefix)m2"), rule.optional("\(prefix)pixels")) {
+        case (let m2?, nil):
+            let value = try m2.number()
+            guard value > 0 else { throw m2.error(.invalidValue, "a \(noun) area must be positive, got \(value)") }
+            self = .squareMetres(value)
+        case (nil, let pixels?):
+            let value = try pixels.integer()
+            guard value >= 1 else { throw pixels.error(.invalidValue, "a \(noun) area must be at least 1 pixel, got \(value)") }
+            self = .pixels(value)
+        case (.some, .some(let pixels)):
+            throw pixels.error(.conflictingKey, "give the \(noun) area in '\(prefix)m2' or in '\(prefix)pixels', not both")
+        case (nil, nil):
+            throw field.error(.missingKey, "a \(noun) area needs '\(prefix)m2' (square metres) or '\(prefix)pixels'")
         }
     }
 }

@@ -40,9 +40,11 @@ public enum Rule: Equatable, Sendable {
     case close(MorphologyRule)
     /// `index`: a class from a spectral index of the stacked bands.
     case index(IndexRule)
+    /// `relabel`: small, compact regions of one class become another (ponds out of waterway).
+    case relabel(RelabelRule)
 
     /// The YAML key of each kind, in the order the schema lists them.
-    public static let kinds = ["exclude", "min_area", "open", "close", "index"]
+    public static let kinds = ["exclude", "min_area", "open", "close", "index", "relabel"]
 
     public var kind: String {
         switch self {
@@ -51,6 +53,7 @@ public enum Rule: Equatable, Sendable {
         case .open: "open"
         case .close: "close"
         case .index: "index"
+        case .relabel: "relabel"
         }
     }
 }
@@ -73,7 +76,7 @@ public struct ExclusionRule: Equatable, Sendable {
     }
 }
 
-/// A minimum region size, in square metres of the grid's CRS units or in pixels.
+/// A region size limit, in square metres of the grid's CRS units or in pixels.
 public enum AreaMeasure: Equatable, Sendable {
     case squareMetres(Double)
     case pixels(Int)
@@ -88,6 +91,27 @@ public struct MinimumAreaRule: Equatable, Sendable {
     public init(classes: ClassSelection, minimum: AreaMeasure) {
         self.classes = classes
         self.minimum = minimum
+    }
+}
+
+/// `relabel: {from: waterway, to: standing_water, max_m2: 2000, min_compactness: 0.3}`: each
+/// 8-connected region of `from` whose area is below the maximum and whose compactness is at least
+/// the minimum moves, whole, to `to` — what tells a pond from a stretch of river when a model
+/// sees the same water in both. Compactness is the region's area over the square of its bounding
+/// box's longer side: π/4 ≈ 0.79 for a disc, 1 for a filled square, near 0 for a long or thin
+/// shape, whatever its direction.
+public struct RelabelRule: Equatable, Sendable {
+    public var from: String
+    public var to: String
+    public var maximum: AreaMeasure
+    /// In [0, 1]; 0 (the default) relabels by area alone.
+    public var minimumCompactness: Double
+
+    public init(from: String, to: String, maximum: AreaMeasure, minimumCompactness: Double = 0) {
+        self.from = from
+        self.to = to
+        self.maximum = maximum
+        self.minimumCompactness = minimumCompactness
     }
 }
 

@@ -1,27 +1,32 @@
-/// `min_area` over the whole scene in two passes of strips, in memory bounded by a strip:
+/// `min_area` and `relabel` over the whole scene in two passes of strips, in memory bounded by a
+/// strip:
 ///
 /// 1. Label each class's 8-connected regions strip by strip. Regions touching a strip's first or
 ///    last row get global ids; where such regions touch across a boundary their ids are united
-///    (union-find) and their areas summed, so every region crossing strips is measured whole.
-/// 2. Label each strip again (labelling is deterministic, so ids come out the same) and clear each
-///    region whose whole area is below its class's minimum.
+///    (union-find) and their extents merged, so every region crossing strips is measured whole.
+/// 2. Label each strip again (labelling is deterministic, so ids come out the same) and clear or
+///    move each region its class's action selects.
 ///
 /// Only regions on strip boundaries are remembered between strips; a region inside one strip is
 /// measured and decided within it.
-struct MinimumAreaPass {
-    let classes: [(classIndex: Int, limit: AreaLimit)]
+struct RegionPass {
+    let classes: [RegionAction]
     let width: Int
     let height: Int
     let stripHeight: Int
 
-    /// Regions cleared (a region spanning several strips counts once).
+    /// Regions cleared, and regions moved to another class (a region spanning several strips
+    /// counts once).
     private(set) var removedRegions = 0
+    private(set) var relabelledRegions = 0
 
     /// Per class: the scene-wide regions, and the first global id each strip allocated.
     private var globals: [GlobalRegions] = []
     private var stripBases: [[Int32]] = []
 
-    init(classes: [(classIndex: Int, limit: AreaLimit)], width: Int, height: Int, stripHeight: Int) {
+    /// `classes`: distinct classes; a class one action moves regions to must not be labelled in
+    /// the same pass (`RulePlan` gives each `relabel` a pass of its own).
+    init(classes: [RegionAction], width: Int, height: Int, stripHeight: Int) {
         self.classes = classes
         self.width = width
         self.height = height
@@ -49,7 +54,7 @@ struct MinimumAreaPass {
                 stripBases[k].append(Int32(globals[k].count))
                 let global = globalIDs(labelling, rows: rows, base: Int32(globals[k].count))
                 for region in 0..<labelling.regionCount where global[region] >= 0 {
-                    _ = globals[k].add(area: labelling.areas[region])
+                    _ = globals[k].add(labelling.extents[region].shifted(rows: rows.lowerBound))
                 }
                 if rows.lowerBound > 0 {
                     for x in 0..<width {
@@ -70,29 +75,31 @@ struct MinimumAreaPass {
 
     /// Pass 2.
     private mutating func clear(_ source: WordSource, _ sink: WordSink, trailing: [PointRule], bands: BandStripSource?) throws {
-        var removedGlobal = Array(repeating: Set<Int32>(), count: classes.count)
+        var decidedGlobal = Array(repeating: Set<Int32>(), count: classes.count)
         for (s, rows) in strips.enumerated() {
             var words = try source.read(rows: rows)
-            for (k, entry) in classes.enumerated() {
-                let bit = MaskBits.bit(entry.classIndex)
+            for (k, action) in classes.enumerated() {
+                let bit = MaskBits.bit(action.classIndex)
                 let labelling = StripLabelling(words, bit: bit, width: width, rowCount: rows.count)
                 let global = globalIDs(labelling, rows: rows, base: stripBases[k][s])
-                var keep = [Bool](repeating: true, count: labelling.regionCount)
+                var selected = [Bool](repeating: false, count: labelling.regionCount)
+                var count = 0
                 for region in 0..<labelling.regionCount {
                     if global[region] >= 0 {
                         let root = globals[k].find(global[region])
-                        keep[region] = entry.limit.keeps(pixels: globals[k].totalArea(root))
-                        if !keep[region] && removedGlobal[k].insert(root).inserted { removedRegions += 1 }
+                        selected[region] = action.selects(globals[k].totalExtent(root))
+                        if selected[region] && decidedGlobal[k].insert(root).inserted { count += 1 }
                     } else {
-                        keep[region] = entry.limit.keeps(pixels: labelling.areas[region])
-                        if !keep[region] { removedRegions += 1 }
+                        selected[region] = action.selects(labelling.extents[region])
+                        if selected[region] { count += 1 }
                     }
                 }
-                let cleared = ~bit
+                if action.target == nil { removedRegions += count } else { relabelledRegions += count }
+                let cleared = ~bit, added = action.target.map(MaskBits.bit) ?? 0
                 for y in 0..<rows.count {
                     for x in 0..<width {
                         let region = labelling.label(x: x, y: y)
-                        if region >= 0 && !keep[Int(region)] { words[y * width + x] &= cleared }
+                        if region >= 0 && selected[Int(region)] { words[y * width + x] = words[y * width + x] & cleared | added }
                     }
                 }
             }
