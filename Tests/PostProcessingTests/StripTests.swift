@@ -71,6 +71,7 @@ import Testing
             rules:
               - close: {classes: [a], radius: 2}
               - min_area: {classes: [a, b], pixels: 12}
+              - relabel: {from: b, to: c, max_pixels: 30, min_compactness: 0.4}
               - exclude: {where: a, clear: [c]}
               - open: {classes: all, radius: 1, shape: square}
               - index: {class: c, index: ndvi, bands: {nir: nir, red: red}, above: 0.5, combine: intersect}
@@ -93,9 +94,11 @@ import Testing
         #expect(outputs.allSatisfy { $0 == outputs[0] })
         #expect(summaries.map(\.classes).allSatisfy { $0 == summaries[0].classes })
         #expect(summaries.map(\.removedRegions).allSatisfy { $0 == summaries[0].removedRegions })
+        #expect(summaries.map(\.relabelledRegions).allSatisfy { $0 == summaries[0].relabelledRegions })
         // The scene is not trivially empty or full, and the rules did something.
         #expect(summaries[0].classes.allSatisfy { $0.pixels > 0 && $0.pixels < width * height }, "\(summaries[0])")
         #expect(summaries[0].removedRegions > 0)
+        #expect(summaries[0].relabelledRegions > 0)
         // Only the output and the input remain: temporary files are gone.
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
         #expect(left.isEmpty, "\(left)")
