@@ -42,10 +42,10 @@ import Testing
         try SceneStack(sources: [SceneSource(path: "\(scene)/full.tif"), SceneSource(path: "\(scene)/coarse.tif", resampling: .bilinear)])
     }
 
-    private func sceneRun(_ name: String, data: TileData, budget: MemoryBudget = .default) throws -> SceneRun {
+    private func sceneRun(_ name: String, data: TileData, budget: MemoryBudget = .default, resume: Bool = false) throws -> SceneRun {
         let out = directory.file(name)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        return try SceneRun(stack: stack(), options: options, package: package, outputDirectory: out, resume: false, budget: budget, data: data)
+        return try SceneRun(stack: stack(), options: options, package: package, outputDirectory: out, resume: resume, budget: budget, data: data)
     }
 
     private func bytes(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: directory.file("\(name)/probabilities.tif"))) }
@@ -149,6 +149,41 @@ import Testing
         #expect(report.attemptsFailed >= 1 && report.run.tilesCommitted + report.run.tilesSkipped == grid.count)
         #expect(steadyStarted)
         _ = outcomes.wait(for: 2)
+    }
+
+    /// A shared-storage run stopped part-way keeps its journal; resumed in shared mode, it hands
+    /// out only the tiles not yet committed and ends with the bytes of an uninterrupted pixel run.
+    @Test func anInterruptedSharedRunResumesToThePixelModeBytes() throws {
+        let reference = try sceneRun("pixels", data: .pixels).run(with: InProcessExecutor(model: model))
+        let outcomes = Outcomes()
+        let first = try sceneRun("shared", data: .shared)
+        var hooks = Coordinator.Hooks()
+        hooks.onListening = { endpoints in
+            for n in 1...2 {
+                SharedStorageTests.startWorker("first-\(n)", endpoint: endpoints[0],
+                                               faults: FaultInjection(crashTile: nil, delayMilliseconds: 100, hangTile: nil), outcomes: outcomes)
+            }
+        }
+        hooks.onTurn = { if first.committed >= 4 { first.stop.request("the test") } }
+        var settings = Coordinator.Settings(endpoints: [try Endpoint("tcp://127.0.0.1:*")])
+        settings.workerTimeoutSeconds = 5
+        do {
+            _ = try first.run(with: Coordinator(settings: settings, hooks: hooks, context: try MessageContext()))
+            Issue.record("the first run should have stopped")
+        } catch let error as DistributedError {
+            #expect(error.code == .interrupted, "\(error)")
+        }
+        let committedBefore = first.committed
+        #expect(committedBefore >= 4 && committedBefore < reference.run.tilesCommitted)
+
+        let resumed = try sceneRun("shared", data: .shared, resume: true)
+        let report = try resumed.run(with: coordinator(log: { _ in }, onListening: { endpoints in
+            SharedStorageTests.startWorker("second", endpoint: endpoints[0], outcomes: outcomes)
+        }))
+        #expect(try bytes("shared") == bytes("pixels"))
+        #expect(report.tilesResumed == committedBefore)
+        #expect(resumed.committed == reference.run.tilesCommitted - committedBefore)
+        _ = outcomes.wait(for: 3)
     }
 }
 
