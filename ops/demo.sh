@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the main job on the built-in demo scene: installs the system
 # libraries, builds `pipeline` in release mode, generates the demo scene (a synthetic 20-band
-# WorldView-3-style scene with ground truth), runs pipelines/demo.yaml (the default model, D4, the
-# DSTL 3rd-place rules) on it and scores the class map against the scene's truth.
+# WorldView-3-style scene with ground truth), runs pipelines/demo.yaml (the default model, D4 and
+# its post-processing rules) on it and scores the class map against the scene's truth.
 # Usage: ops/demo.sh [OUTPUT_DIR]   (default: ./demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
