@@ -37,9 +37,9 @@ enum WireMessage {
     case windowResult(WindowResult)
 
     static let magic: [UInt8] = Array("UNPW".utf8)
-    static let protocolVersion: UInt8 = 3
-    /// No message has more frames than this (a JOB has 3); more is malformed.
-    static let maxFrames = 4
+    static let protocolVersion: UInt8 = 4
+    /// No message has more frames than this (a JOB has one per band, 2 more); more is malformed.
+    static let maxFrames = 4098
 
     private enum Kind: UInt8 {
         case hello = 1, model, ready, job, result, failure, heartbeat, bye, reset, trial, progress, trialResult, windowJob, windowResult
@@ -72,7 +72,7 @@ enum WireMessage {
             header.write(UInt16(clamping: credit))
             return [header.bytes]
         case .job(let job):
-            return [WireMessage.jobHeader(job), job.input.values.withUnsafeBytes { Array($0) }, job.input.validity]
+            return WireMessage.withJobFrames(job) { $0.map { Array($0) } }
         case .result(let result):
             header.write(Kind.result.rawValue)
             header.write(UInt64(result.tileIndex))
@@ -124,9 +124,9 @@ enum WireMessage {
         }
     }
 
-    /// A JOB's header frame; its bulk frames are the tile's pixels and weight mask as they are in
-    /// memory (`withJobFrames` sends them without copying).
-    static func jobHeader(_ job: Job) -> [UInt8] {
+    /// A JOB's header frame; its bulk frames are the tile's bands, each in its `BandEncoding`, and
+    /// its weight mask.
+    static func jobHeader(_ job: Job, encodings: [BandEncoding]) -> [UInt8] {
         var header = BinaryWriter()
         header.writeRaw(WireMessage.magic)
         header.write(WireMessage.protocolVersion)
@@ -136,22 +136,52 @@ enum WireMessage {
         header.write(UInt32(job.input.bandCount))
         header.write(UInt32(job.input.size))
         // Where the tile lies (models may depend on it; the stitching drills use one that does).
-        header.write(UInt32(job.tile.row))
-        header.write(UInt32(job.tile.col))
-        for window in [job.tile.window, job.tile.core] {
-            for value in [window.col, window.row, window.width, window.height] { header.write(Int32(value)) }
-        }
+        WireMessage.writePlace(job.tile, into: &header)
+        header.writeRaw(encodings.map(\.rawValue))
         return header.bytes
     }
 
-    /// Calls `body` with a JOB's frames (the same bytes as `frames()`) pointing into the tile's
-    /// own arrays: a JOB is the coordinator's largest message (20 bands x 256² x 4 B = 5.2 MB),
-    /// and copying it into a `[UInt8]` first cost as much as sending it.
+    /// Calls `body` with a JOB's frames: the header, one frame per band — Float32 bands pointing
+    /// into the tile's own array, whole-number bands narrowed to UInt16 (`BandEncoding`) — and
+    /// the weight mask. A JOB is the coordinator's largest message (20 bands x 256² x 4 B =
+    /// 5.2 MB): copying it into a `[UInt8]` first cost as much as sending it.
     static func withJobFrames<R>(_ job: Job, _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
-        let header = jobHeader(job)
+        let bands = job.input.bandCount, plane = job.input.size * job.input.size
+        var narrowed: [UInt16] = []
+        var encodings: [BandEncoding] = []
+        job.input.values.withUnsafeBufferPointer { values in
+            narrowed = [UInt16](unsafeUninitializedCapacity: bands * plane) { out, initialized in
+                var used = 0
+                for b in 0..<bands {
+                    let band = UnsafeBufferPointer(rebasing: values[b * plane..<(b + 1) * plane])
+                    let slot = UnsafeMutableBufferPointer(rebasing: out[used * plane..<(used + 1) * plane])
+                    let fits = BandEncoding.narrow(band, into: slot)
+                    encodings.append(fits ? .uint16 : .float32)
+                    if fits { used += 1 }
+                }
+                // Only whole slots of bands that fit are kept (UInt16 needs no deinitialization).
+                initialized = used * plane
+            }
+        }
+        let header = jobHeader(job, encodings: encodings)
         return try header.withUnsafeBytes { h in
             try job.input.values.withUnsafeBytes { v in
-                try job.input.validity.withUnsafeBytes { m in try body([h, v, m]) }
+                try narrowed.withUnsafeBytes { n in
+                    try job.input.validity.withUnsafeBytes { m in
+                        var parts = [h]
+                        var used = 0
+                        for (b, encoding) in encodings.enumerated() {
+                            switch encoding {
+                            case .float32: parts.append(UnsafeRawBufferPointer(rebasing: v[b * plane * 4..<(b + 1) * plane * 4]))
+                            case .uint16:
+                                parts.append(UnsafeRawBufferPointer(rebasing: n[used * plane * 2..<(used + 1) * plane * 2]))
+                                used += 1
+                            }
+                        }
+                        parts.append(m)
+                        return try body(parts)
+                    }
+                }
             }
         }
     }
@@ -209,25 +239,35 @@ enum WireMessage {
             try expectFrames(1)
             self = .ready(credit: Int(try reader.read(UInt16.self)))
         case .job:
-            try expectFrames(3)
             let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))
             let bands = Int(try reader.read(UInt32.self)), size = Int(try reader.read(UInt32.self))
-            guard (1...maxBands).contains(bands), (1...maxTileSize).contains(size),
-                  frames[1].count == bands * size * size * 4, frames[2].count == size * size else {
-                throw WireError.malformed("job of \(bands) bands x \(size)^2 with frames of \(frames[1].count) and \(frames[2].count) bytes")
+            guard (1...maxBands).contains(bands), (1...maxTileSize).contains(size) else {
+                throw WireError.malformed("job of \(bands) bands x \(size)^2")
             }
-            let row = Int(try reader.read(UInt32.self)), col = Int(try reader.read(UInt32.self))
-            var windows: [PixelWindow] = []
-            for _ in 0..<2 {
-                let v = try (0..<4).map { _ in Int(try reader.read(Int32.self)) }
-                windows.append(PixelWindow(col: v[0], row: v[1], width: v[2], height: v[3]))
+            let placed = try WireMessage.readPlace(index: tile, from: &reader)
+            guard placed.window.width == size, placed.window.height == size else {
+                throw WireError.malformed("job of a \(size)-pixel tile with a \(placed.window.width)x\(placed.window.height) window")
             }
-            guard windows[0].width == size, windows[0].height == size else {
-                throw WireError.malformed("job of a \(size)-pixel tile with a \(windows[0].width)x\(windows[0].height) window")
+            let encodings = try reader.readRaw(bands).map { raw in
+                guard let encoding = BandEncoding(rawValue: raw) else { throw WireError.malformed("job band encoding \(raw)") }
+                return encoding
             }
-            let values = frames[1].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-            let placed = Tile(index: tile, row: row, col: col, window: windows[0], core: windows[1])
-            self = .job(Job(tile: placed, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[2])))
+            try expectFrames(bands + 2)
+            let plane = size * size
+            guard zip(encodings, frames[1...bands]).allSatisfy({ $0.width * plane == $1.count }), frames[bands + 1].count == plane else {
+                throw WireError.malformed("job of \(bands) bands x \(size)^2 with frames of \(frames.dropFirst().map(\.count)) bytes")
+            }
+            let values = [Float](unsafeUninitializedCapacity: bands * plane) { out, initialized in
+                for (b, encoding) in encodings.enumerated() {
+                    let band = UnsafeMutableBufferPointer(rebasing: out[b * plane..<(b + 1) * plane])
+                    switch encoding {
+                    case .float32: frames[b + 1].withUnsafeBytes { _ = band.initialize(from: $0.bindMemory(to: Float.self)) }
+                    case .uint16: BandEncoding.widened(frames[b + 1], into: band)
+                    }
+                }
+                initialized = bands * plane
+            }
+            self = .job(Job(tile: placed, attempt: attempt, input: RawTile(bandCount: bands, size: size, values: values, validity: frames[bands + 1])))
         case .result:
             try expectFrames(2)
             let tile = try reader.readIndex(), attempt = Int(try reader.read(UInt32.self))

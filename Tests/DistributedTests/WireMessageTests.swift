@@ -41,6 +41,34 @@ import Testing
         }
     }
 
+    /// Whole-number bands travel as UInt16 and come back as the same Float32 bits; a band with a
+    /// fraction, a -0, a value past 65,534 or a NaN of another payload travels as Float32.
+    @Test func wholeNumberBandsTravelAsUInt16AndComeBackBitForBit() throws {
+        let size = 2
+        let bands: [[Float]] = [
+            [0, 2047, .nan, 65_534],                        // UInt16, no data marked
+            [1, 2.5, 3, 4],                                 // a fraction
+            [7, -0.0, 1, 1],                                // -0
+            [65_535, 1, 2, 3],                              // past 65,534
+            [1, Float(bitPattern: 0x7FC0_0001), 2, 3],      // a NaN with another payload
+            [-3, 1, 2, 3],                                  // negative
+            [255, 0, 0, 12],                                // UInt16
+        ]
+        let job = Job(tile: Tile(index: 9, row: 0, col: 0, window: PixelWindow(col: 0, row: 0, width: size, height: size),
+                                 core: PixelWindow(col: 0, row: 0, width: size, height: size)),
+                      attempt: 1, input: RawTile(bandCount: bands.count, size: size, values: bands.flatMap { $0 }, validity: [1, 1, 0, 1]))
+        let frames = WireMessage.withJobFrames(job) { $0.map { Array($0) } }
+        #expect(frames.count == bands.count + 2)
+        #expect(frames[1...bands.count].map { $0.count / (size * size) } == [2, 4, 4, 4, 4, 4, 2])
+        guard case .job(let received) = try WireMessage(frames: frames) else { Issue.record("not a job"); return }
+        #expect(received.input.values.map(\.bitPattern) == job.input.values.map(\.bitPattern))
+        #expect(received == job)
+        // A frame whose size does not match its band's encoding is malformed.
+        var short = frames
+        short[1].removeLast(2)
+        #expect(throws: WireError.self) { try WireMessage(frames: short) }
+    }
+
     /// Random and truncated frames are refused with an error, never a crash.
     @Test func malformedFramesAreErrors() {
         var generator = SeededGenerator(seed: 1)
