@@ -15,10 +15,10 @@ final class Conv2D {
     enum Algorithm: Sendable {
         case gemm, winograd
         /// Winograd when the batch has at least `winogradMinimumPixels` pixels per channel:
-        /// below that (a U-Net's deepest levels) the per-step weight transform costs more than it saves.
+        /// below that (a U-Net's bottleneck) the per-step weight transform costs more than it saves.
         case automatic
     }
-    static let winogradMinimumPixels = 4096
+    static let winogradMinimumPixels = 2048
     /// The weight gradient runs on Winograd only on batches of at least this many pixels per
     /// channel. On tiny planes many true gradients are exactly 0 (taps that only ever meet zero
     /// padding or dead pixels); GEMM keeps them 0, Winograd leaves ±1e-9 residues that Adam's
