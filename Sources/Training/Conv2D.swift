@@ -30,7 +30,6 @@ final class Conv2D {
     let weight: Parameter
     let bias: Parameter?
     let algorithm: Algorithm
-    private let workspace = Workspace()
 
     init(name: String, inputChannels: Int, outputChannels: Int, kernel: Int, bias: Bool, algorithm: Algorithm? = nil) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
@@ -64,7 +63,8 @@ final class Conv2D {
                  scratch: Scratch, threads: Int) {
         if usesWinograd(batch: batch, height: height, width: width) {
             let kernels = Tensor(shape: TensorShape(n: outputChannels, c: inputChannels, h: 3, w: 3), storage: weight.value.array)
-            runWinograd(kernels, bias: bias?.value.array ?? [], x, y, channels: inputChannels, batch: batch, height: height, width: width, threads: threads)
+            runWinograd(kernels, bias: bias?.value.array ?? [], x, y, channels: inputChannels, batch: batch, height: height, width: width,
+                        workspace: scratch.winograd, threads: threads)
             return
         }
         let plane = height * width, k = columnRows
@@ -91,7 +91,8 @@ final class Conv2D {
     func backward(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   batch: Int, height: Int, width: Int, scratch: Scratch, threads: Int) {
         if usesWinograd(batch: batch, height: height, width: width), batch * height * width >= Conv2D.winogradWeightGradientMinimumPixels {
-            backwardWinograd(input: x, outputGradient: dy, inputGradient: dx, batch: batch, height: height, width: width, threads: threads)
+            backwardWinograd(input: x, outputGradient: dy, inputGradient: dx, batch: batch, height: height, width: width,
+                             workspace: scratch.winograd, threads: threads)
             return
         }
         let plane = height * width, k = columnRows
@@ -139,13 +140,16 @@ final class Conv2D {
                 for co in 0..<outputChannels { bias.gradient.pointer[co] += weightSum[outputChannels * k + co] }
             }
         }
-        if winograd, let dx { winogradInputGradient(dy, dx, batch: batch, height: height, width: width, threads: threads) }
+        if winograd, let dx {
+            winogradInputGradient(dy, dx, batch: batch, height: height, width: width, workspace: scratch.winograd, threads: threads)
+        }
     }
 
     /// The Winograd backward pass: dW by the Kernels' Winograd weight gradient (the adjoint of the
     /// forward transform), dX as a Winograd convolution of dY with flipped, transposed kernels.
     private func backwardWinograd(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
-                                  inputGradient dx: UnsafeMutablePointer<Float>?, batch: Int, height: Int, width: Int, threads: Int) {
+                                  inputGradient dx: UnsafeMutablePointer<Float>?, batch: Int, height: Int, width: Int,
+                                  workspace: Workspace, threads: Int) {
         let plane = height * width
         if let bias {
             // Per channel, images in order: the sum does not depend on the thread count.
@@ -160,12 +164,12 @@ final class Conv2D {
                           workers: max(1, threads))
         WinogradWeightGradient.accumulate(input: x, shape: shape, outputGradient: dy, outputChannels: outputChannels,
                                           into: weight.gradient.pointer, workspace: workspace, threads: threads)
-        if let dx { winogradInputGradient(dy, dx, batch: batch, height: height, width: width, threads: threads) }
+        if let dx { winogradInputGradient(dy, dx, batch: batch, height: height, width: width, workspace: workspace, threads: threads) }
     }
 
     /// dX = conv(dY, W') on Winograd, W'[ci, co, ky, kx] = W[co, ci, 2 - ky, 2 - kx].
     private func winogradInputGradient(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int,
-                                       threads: Int) {
+                                       workspace: Workspace, threads: Int) {
         var flipped = [Float](repeating: 0, count: weight.value.count)
         let w = weight.value.pointer
         for co in 0..<outputChannels {
@@ -174,7 +178,8 @@ final class Conv2D {
             }
         }
         let kernels = Tensor(shape: TensorShape(n: inputChannels, c: outputChannels, h: 3, w: 3), storage: flipped)
-        runWinograd(kernels, bias: [], dy, dx, channels: outputChannels, batch: batch, height: height, width: width, threads: threads)
+        runWinograd(kernels, bias: [], dy, dx, channels: outputChannels, batch: batch, height: height, width: width,
+                    workspace: workspace, threads: threads)
     }
 
     private func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
@@ -186,7 +191,7 @@ final class Conv2D {
     }
 
     private func runWinograd(_ kernels: Tensor, bias: [Float], _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             channels: Int, batch: Int, height: Int, width: Int, threads: Int) {
+                             channels: Int, batch: Int, height: Int, width: Int, workspace: Workspace, threads: Int) {
         let convolution = Convolution(weights: kernels, bias: bias, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
                                       algorithm: .winograd)
         let shape = TensorShape(n: batch, c: channels, h: height, w: width)
