@@ -61,7 +61,7 @@ extension Convolution {
     /// Input transform of every row group among tiles `first ..< first + count` (V columns from 0).
     /// Channels are the outer loop, so each channel's rows are read front to back (prefetch-friendly).
     /// `t` holds 30 vectors (column-transformed chunks).
-    func transformInputRowGroups(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
+    static func transformInputRowGroups(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                                  into v: UnsafeMutablePointer<Float>, chunks t: UnsafeMutablePointer<Lanes>) {
         let h = plan.height, w = plan.width
         let groups = stride(from: 0, to: count - 7, by: 8).filter { plan.isRowGroup(first + $0) }

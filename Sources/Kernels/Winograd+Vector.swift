@@ -52,7 +52,7 @@ extension WinogradPlan {
 }
 
 extension Convolution {
-    func transformInputBlock(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
+    static func transformInputBlock(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int,
                              into v: UnsafeMutablePointer<Float>, patch: UnsafeMutablePointer<Float>) {
         let h = plan.height, w = plan.width, pointStride = plan.vPointStride
         // Scratch as raw pointers: arrays captured by the inner loads would be retained per call.
@@ -111,9 +111,9 @@ extension Convolution {
             }
             group += 8
         }
-        transformInputRowGroups(input, plan: plan, first: first, count: count, into: v, chunks: t)
+        Self.transformInputRowGroups(input, plan: plan, first: first, count: count, into: v, chunks: t)
         if group < count {
-            transformInput(input, plan: plan, first: first + group, count: count - group, column: group, into: v, patch: patch)
+            Self.transformInput(input, plan: plan, first: first + group, count: count - group, column: group, into: v, patch: patch)
         }
     }
 

@@ -85,7 +85,8 @@ struct WinogradPlan {
     let cin: Int, cout: Int
     let padTop: Int, padLeft: Int
 
-    init(input: TensorShape, geometry: ConvGeometry, cin: Int, cout: Int) {
+    /// `blockFloats`: V + M floats to aim for per block (the weight gradient takes larger blocks).
+    init(input: TensorShape, geometry: ConvGeometry, cin: Int, cout: Int, blockFloats: Int = WinogradPlan.blockFloats) {
         (height, width, self.cin, self.cout) = (input.h, input.w, cin, cout)
         (outHeight, outWidth) = geometry.convOutput(h: input.h, w: input.w)
         (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
@@ -93,7 +94,7 @@ struct WinogradPlan {
         tilesW = (max(outWidth, 0) + 3) / 4
         totalTiles = input.n * tilesH * tilesW
         // V + M of about `blockFloats` per block, with N = T kept >= 32 for GEMM efficiency.
-        var target = max(32, WinogradPlan.blockFloats / (36 * (cin + cout)) / 8 * 8)
+        var target = max(32, blockFloats / (36 * (cin + cout)) / 8 * 8)
         if target * 2 >= tilesW && tilesW % 8 == 0 {
             // Whole tile rows per block, so the input transform reads each image row front to back
             // (prefetch-friendly; measured ~5-10% faster on the reference U-Net than partial rows).
@@ -161,7 +162,7 @@ extension Convolution {
         inGroups { offset, size in
             let patch = threads == 1 ? patch : .allocate(capacity: 36)
             defer { if threads > 1 { patch.deallocate() } }
-            transformInputBlock(input, plan: plan, first: first + offset, count: size, into: v + offset, patch: patch)
+            Self.transformInputBlock(input, plan: plan, first: first + offset, count: size, into: v + offset, patch: patch)
         }
         // (Nothing of KernelsAVX512 may run on a CPU without AVX-512, not even its size helper.)
         let packedSize = packedWinogradWeights.count / 36
@@ -183,7 +184,7 @@ extension Convolution {
     }
 
     /// Scalar input transform of tiles `first ..< first + count`, written at V columns `column ..< column + count`.
-    func transformInput(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int, column: Int,
+    static func transformInput(_ input: UnsafePointer<UnsafePointer<Float>>, plan: WinogradPlan, first: Int, count: Int, column: Int,
                         into v: UnsafeMutablePointer<Float>, patch d: UnsafeMutablePointer<Float>) {
         let tilesPerImage = plan.tilesH * plan.tilesW, h = plan.height, w = plan.width
         let pointStride = plan.vPointStride

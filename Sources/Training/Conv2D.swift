@@ -9,23 +9,27 @@ import Kernels
 ///
 /// With Winograd (3x3 on large enough planes), the forward pass and the input gradient run on the
 /// Kernels' Winograd F(4x4, 3x3) convolution instead: the input gradient of a 3x3 pad-1
-/// convolution is itself one, of dY with the kernels flipped and Cin/Cout swapped. The weight
-/// gradient stays im2col + GEMM.
+/// convolution is itself one, of dY with the kernels flipped and Cin/Cout swapped; the weight
+/// gradient runs on the Kernels' `WinogradWeightGradient` (the adjoint of the forward transform).
 final class Conv2D {
     enum Algorithm: Sendable {
         case gemm, winograd
         /// Winograd when the batch has at least `winogradMinimumPixels` pixels per channel:
-        /// below that (a U-Net's deepest levels) the per-step weight transform costs more than it saves.
+        /// below that (a U-Net's bottleneck) the per-step weight transform costs more than it saves.
         case automatic
     }
-    static let winogradMinimumPixels = 4096
+    static let winogradMinimumPixels = 2048
+    /// The weight gradient runs on Winograd only on batches of at least this many pixels per
+    /// channel. On tiny planes many true gradients are exactly 0 (taps that only ever meet zero
+    /// padding or dead pixels); GEMM keeps them 0, Winograd leaves ±1e-9 residues that Adam's
+    /// normalization turns into full learning-rate steps. On large planes such taps do not occur.
+    static let winogradWeightGradientMinimumPixels = 1024
     let inputChannels: Int
     let outputChannels: Int
     let kernel: Int
     let weight: Parameter
     let bias: Parameter?
     let algorithm: Algorithm
-    private let workspace = Workspace()
 
     init(name: String, inputChannels: Int, outputChannels: Int, kernel: Int, bias: Bool, algorithm: Algorithm? = nil) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
@@ -59,7 +63,8 @@ final class Conv2D {
                  scratch: Scratch, threads: Int) {
         if usesWinograd(batch: batch, height: height, width: width) {
             let kernels = Tensor(shape: TensorShape(n: outputChannels, c: inputChannels, h: 3, w: 3), storage: weight.value.array)
-            runWinograd(kernels, bias: bias?.value.array ?? [], x, y, channels: inputChannels, batch: batch, height: height, width: width, threads: threads)
+            runWinograd(kernels, bias: bias?.value.array ?? [], x, y, channels: inputChannels, batch: batch, height: height, width: width,
+                        workspace: scratch.winograd, threads: threads)
             return
         }
         let plane = height * width, k = columnRows
@@ -85,6 +90,11 @@ final class Conv2D {
     /// Adds this batch's weight and bias gradients; writes the input gradient when `dx` is given.
     func backward(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   batch: Int, height: Int, width: Int, scratch: Scratch, threads: Int) {
+        if usesWinograd(batch: batch, height: height, width: width), batch * height * width >= Conv2D.winogradWeightGradientMinimumPixels {
+            backwardWinograd(input: x, outputGradient: dy, inputGradient: dx, batch: batch, height: height, width: width,
+                             workspace: scratch.winograd, threads: threads)
+            return
+        }
         let plane = height * width, k = columnRows
         let columnsFloats = kernel == 1 ? 0 : k * plane
         let winograd = usesWinograd(batch: batch, height: height, width: width)
@@ -131,17 +141,45 @@ final class Conv2D {
             }
         }
         if winograd, let dx {
-            // dX = conv(dY, W'), W'[ci, co, ky, kx] = W[co, ci, 2 - ky, 2 - kx].
-            var flipped = [Float](repeating: 0, count: weight.value.count)
-            let w = weight.value.pointer
-            for co in 0..<outputChannels {
-                for ci in 0..<inputChannels {
-                    for tap in 0..<9 { flipped[(ci * outputChannels + co) * 9 + 8 - tap] = w[(co * inputChannels + ci) * 9 + tap] }
-                }
-            }
-            let kernels = Tensor(shape: TensorShape(n: inputChannels, c: outputChannels, h: 3, w: 3), storage: flipped)
-            runWinograd(kernels, bias: [], dy, dx, channels: outputChannels, batch: batch, height: height, width: width, threads: threads)
+            winogradInputGradient(dy, dx, batch: batch, height: height, width: width, workspace: scratch.winograd, threads: threads)
         }
+    }
+
+    /// The Winograd backward pass: dW by the Kernels' Winograd weight gradient (the adjoint of the
+    /// forward transform), dX as a Winograd convolution of dY with flipped, transposed kernels.
+    private func backwardWinograd(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                                  inputGradient dx: UnsafeMutablePointer<Float>?, batch: Int, height: Int, width: Int,
+                                  workspace: Workspace, threads: Int) {
+        let plane = height * width
+        if let bias {
+            // Per channel, images in order: the sum does not depend on the thread count.
+            parallelFor(outputChannels, threads: threads) { co, _ in
+                var sum: Float = 0
+                for n in 0..<batch { sum += vectorSum(dy + (n * outputChannels + co) * plane, count: plane) }
+                bias.gradient.pointer[co] += sum
+            }
+        }
+        let shape = TensorShape(n: batch, c: inputChannels, h: height, w: width)
+        workspace.reserve(floatsPerWorker: WinogradWeightGradient.workspaceFloats(input: shape, outputChannels: outputChannels),
+                          workers: max(1, threads))
+        WinogradWeightGradient.accumulate(input: x, shape: shape, outputGradient: dy, outputChannels: outputChannels,
+                                          into: weight.gradient.pointer, workspace: workspace, threads: threads)
+        if let dx { winogradInputGradient(dy, dx, batch: batch, height: height, width: width, workspace: workspace, threads: threads) }
+    }
+
+    /// dX = conv(dY, W') on Winograd, W'[ci, co, ky, kx] = W[co, ci, 2 - ky, 2 - kx].
+    private func winogradInputGradient(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int,
+                                       workspace: Workspace, threads: Int) {
+        var flipped = [Float](repeating: 0, count: weight.value.count)
+        let w = weight.value.pointer
+        for co in 0..<outputChannels {
+            for ci in 0..<inputChannels {
+                for tap in 0..<9 { flipped[(ci * outputChannels + co) * 9 + 8 - tap] = w[(co * inputChannels + ci) * 9 + tap] }
+            }
+        }
+        let kernels = Tensor(shape: TensorShape(n: inputChannels, c: outputChannels, h: 3, w: 3), storage: flipped)
+        runWinograd(kernels, bias: [], dy, dx, channels: outputChannels, batch: batch, height: height, width: width,
+                    workspace: workspace, threads: threads)
     }
 
     private func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
@@ -153,7 +191,7 @@ final class Conv2D {
     }
 
     private func runWinograd(_ kernels: Tensor, bias: [Float], _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             channels: Int, batch: Int, height: Int, width: Int, threads: Int) {
+                             channels: Int, batch: Int, height: Int, width: Int, workspace: Workspace, threads: Int) {
         let convolution = Convolution(weights: kernels, bias: bias, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
                                       algorithm: .winograd)
         let shape = TensorShape(n: batch, c: channels, h: height, w: width)

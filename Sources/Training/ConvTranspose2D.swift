@@ -28,16 +28,17 @@ final class ConvTranspose2D {
     /// Scratch floats per worker for an input plane of `plane` pixels.
     func scratchFloats(plane: Int) -> Int { outputChannels * 4 * plane + inputChannels * outputChannels * 4 + outputChannels }
 
-    /// `x` is batch x Cin x H x W; `y` batch x Cout x 2H x 2W.
+    /// `x` is batch x Cin x H x W; `y` batch x Cout x 2H x 2W, image n at `y + n · outputImageStride`
+    /// (default Cout·4HW; a U-Net writes straight into its skip concatenation this way).
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int,
-                 scratch: Scratch, threads: Int) {
-        let plane = height * width, rows = outputChannels * 4
+                 outputImageStride: Int? = nil, scratch: Scratch, threads: Int) {
+        let plane = height * width, rows = outputChannels * 4, imageStride = outputImageStride ?? rows * plane
         let w = UnsafePointer(weight.value.pointer), b = bias.value.pointer
         parallelFor(batch, threads: threads) { n, worker in
             let t = scratch.region(worker)
             blasSGEMM(transposeA: .transposed, m: rows, n: plane, k: inputChannels, a: w, lda: rows,
                       b: x + n * inputChannels * plane, ldb: plane, beta: 0, c: t, ldc: plane)
-            let target = y + n * outputChannels * 4 * plane
+            let target = y + n * imageStride
             for co in 0..<outputChannels {
                 let out = target + co * 4 * plane, shift = b[co]
                 for ky in 0..<2 {
@@ -55,9 +56,10 @@ final class ConvTranspose2D {
         }
     }
 
+    /// `dy` image n at `dy + n · outputImageStride` (default Cout·4HW), as in `forward`.
     func backward(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>,
-                  batch: Int, height: Int, width: Int, scratch: Scratch, threads: Int) {
-        let plane = height * width, rows = outputChannels * 4
+                  batch: Int, height: Int, width: Int, outputImageStride: Int? = nil, scratch: Scratch, threads: Int) {
+        let plane = height * width, rows = outputChannels * 4, imageStride = outputImageStride ?? rows * plane
         let workers = max(1, min(threads, batch))
         for worker in 0..<workers {
             scratch.region(worker).advanced(by: rows * plane).update(repeating: 0, count: inputChannels * rows + outputChannels)
@@ -65,7 +67,7 @@ final class ConvTranspose2D {
         let w = UnsafePointer(weight.value.pointer)
         parallelFor(batch, threads: threads) { n, worker in
             let g = scratch.region(worker), weightSum = g + rows * plane, biasSum = weightSum + inputChannels * rows
-            let source = dy + n * outputChannels * 4 * plane
+            let source = dy + n * imageStride
             // Gather dy into G[(co·4 + ky·2 + kx) x HW], the layout of T in the forward pass.
             for co in 0..<outputChannels {
                 let from = source + co * 4 * plane

@@ -56,9 +56,24 @@ enum Concat {
     static func forward(_ a: UnsafePointer<Float>, channelsA: Int, _ b: UnsafePointer<Float>, channelsB: Int,
                         into y: UnsafeMutablePointer<Float>, batch: Int, plane: Int, threads: Int = 1) {
         let total = channelsA + channelsB
+        place(a, channels: channelsA, into: y, first: 0, total: total, batch: batch, plane: plane, threads: threads)
+        place(b, channels: channelsB, into: y, first: channelsA, total: total, batch: batch, plane: plane, threads: threads)
+    }
+
+    /// Copies `a` (`channels` per image) into channels `first ..< first + channels` of `y`, which
+    /// has `total` channels per image: the other part of a concatenation written in place.
+    static func place(_ a: UnsafePointer<Float>, channels: Int, into y: UnsafeMutablePointer<Float>, first: Int, total: Int,
+                      batch: Int, plane: Int, threads: Int = 1) {
         parallelFor(batch, threads: threads) { n, _ in
-            (y + n * total * plane).update(from: a + n * channelsA * plane, count: channelsA * plane)
-            (y + (n * total + channelsA) * plane).update(from: b + n * channelsB * plane, count: channelsB * plane)
+            (y + (n * total + first) * plane).update(from: a + n * channels * plane, count: channels * plane)
+        }
+    }
+
+    /// The adjoint of `place`: channels `first ..< first + channels` of `dy` into `da`.
+    static func extract(_ dy: UnsafePointer<Float>, first: Int, total: Int, into da: UnsafeMutablePointer<Float>, channels: Int,
+                        batch: Int, plane: Int, threads: Int = 1) {
+        parallelFor(batch, threads: threads) { n, _ in
+            (da + n * channels * plane).update(from: dy + (n * total + first) * plane, count: channels * plane)
         }
     }
 
@@ -66,10 +81,8 @@ enum Concat {
     static func backward(_ dy: UnsafePointer<Float>, into da: UnsafeMutablePointer<Float>, channelsA: Int,
                          _ db: UnsafeMutablePointer<Float>, channelsB: Int, batch: Int, plane: Int, threads: Int = 1) {
         let total = channelsA + channelsB
-        parallelFor(batch, threads: threads) { n, _ in
-            (da + n * channelsA * plane).update(from: dy + n * total * plane, count: channelsA * plane)
-            (db + n * channelsB * plane).update(from: dy + (n * total + channelsA) * plane, count: channelsB * plane)
-        }
+        extract(dy, first: 0, total: total, into: da, channels: channelsA, batch: batch, plane: plane, threads: threads)
+        extract(dy, first: channelsA, total: total, into: db, channels: channelsB, batch: batch, plane: plane, threads: threads)
     }
 }
 

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A fixed-size, zero-initialised block of floats owned by a layer or model (activations,
 /// gradients, parameters). Raw memory so hot loops pay no copy-on-write or exclusivity checks.
 final class FloatBuffer {
@@ -47,6 +49,8 @@ final class Parameter {
 /// so steps allocate nothing.
 final class Scratch {
     private(set) var regions: [FloatBuffer] = []
+    /// The Kernels' Winograd workspace, shared by every convolution of a model (grows to the largest).
+    let winograd = Workspace()
     private(set) var floatsPerWorker = 0
 
     func reserve(floatsPerWorker floats: Int, workers: Int) {

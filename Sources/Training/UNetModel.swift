@@ -17,7 +17,6 @@ public final class UNetModel {
 
     private var shape: (batch: Int, size: Int, workers: Int)?
     private var pooled: [FloatBuffer] = [], pooledGradient: [FloatBuffer] = []
-    private var upOutput: [FloatBuffer] = [], upGradient: [FloatBuffer] = []
     private var concatenated: [FloatBuffer] = [], concatenatedGradient: [FloatBuffer] = []
     private(set) var dropoutMask = FloatBuffer(count: 0)
     private var dropped = FloatBuffer(count: 0), droppedGradient = FloatBuffer(count: 0)
@@ -107,11 +106,9 @@ public final class UNetModel {
         scratchFloats = max(scratchFloats, middle.scratchFloats(plane: plane(depth)))
         pooled = (0..<depth).map { FloatBuffer(count: batch * w[$0] * plane($0 + 1)) }
         pooledGradient = (0..<depth).map { FloatBuffer(count: batch * w[$0] * plane($0 + 1)) }
-        upOutput = []; upGradient = []; concatenated = []; concatenatedGradient = []
+        concatenated = []; concatenatedGradient = []
         for (j, (up, decoder)) in zip(ups, decoders).enumerated() {
             let level = depth - 1 - j
-            upOutput.append(FloatBuffer(count: batch * w[level] * plane(level)))
-            upGradient.append(FloatBuffer(count: batch * w[level] * plane(level)))
             concatenated.append(FloatBuffer(count: batch * 2 * w[level] * plane(level)))
             concatenatedGradient.append(FloatBuffer(count: batch * 2 * w[level] * plane(level)))
             decoder.allocate(batch: batch, plane: plane(level))
@@ -151,9 +148,12 @@ public final class UNetModel {
         }
         for (j, (up, decoder)) in zip(ups, decoders).enumerated() {
             let level = depth - 1 - j, side = size >> level
-            up.forward(input, upOutput[j].pointer, batch: batch, height: side / 2, width: side / 2, scratch: scratch, threads: threads)
-            Concat.forward(encoders[level].output.pointer, channelsA: w[level], upOutput[j].pointer, channelsB: w[level],
-                           into: concatenated[j].pointer, batch: batch, plane: side * side, threads: threads)
+            // [skip, up]: the transposed convolution writes its half of the concatenation in place.
+            let plane = side * side
+            up.forward(input, concatenated[j].pointer + w[level] * plane, batch: batch, height: side / 2, width: side / 2,
+                       outputImageStride: 2 * w[level] * plane, scratch: scratch, threads: threads)
+            Concat.place(encoders[level].output.pointer, channels: w[level], into: concatenated[j].pointer, first: 0, total: 2 * w[level],
+                         batch: batch, plane: plane, threads: threads)
             decoder.forward(concatenated[j].pointer, batch: batch, height: side, width: side, training: training, scratch: scratch, threads: threads)
             input = UnsafePointer(decoder.output.pointer)
         }
@@ -173,8 +173,9 @@ public final class UNetModel {
             let decoder = decoders[j]
             decoder.backward(input: concatenated[j].pointer, inputGradient: concatenatedGradient[j].pointer,
                              batch: batch, height: side, width: side, scratch: scratch, threads: threads)
-            Concat.backward(concatenatedGradient[j].pointer, into: encoders[level].gradient.pointer, channelsA: w[level],
-                            upGradient[j].pointer, channelsB: w[level], batch: batch, plane: side * side, threads: threads)
+            let plane = side * side
+            Concat.extract(concatenatedGradient[j].pointer, first: 0, total: 2 * w[level], into: encoders[level].gradient.pointer,
+                           channels: w[level], batch: batch, plane: plane, threads: threads)
             let upInput: UnsafeMutablePointer<Float>, upInputGradient: UnsafeMutablePointer<Float>
             if j > 0 {
                 (upInput, upInputGradient) = (decoders[j - 1].output.pointer, decoders[j - 1].gradient.pointer)
@@ -183,8 +184,9 @@ public final class UNetModel {
             } else {
                 (upInput, upInputGradient) = (middle.output.pointer, middle.gradient.pointer)
             }
-            ups[j].backward(input: upInput, outputGradient: upGradient[j].pointer, inputGradient: upInputGradient,
-                            batch: batch, height: side / 2, width: side / 2, scratch: scratch, threads: threads)
+            ups[j].backward(input: upInput, outputGradient: concatenatedGradient[j].pointer + w[level] * plane, inputGradient: upInputGradient,
+                            batch: batch, height: side / 2, width: side / 2, outputImageStride: 2 * w[level] * plane,
+                            scratch: scratch, threads: threads)
         }
         if architecture.dropout > 0 {
             Dropout.apply(droppedGradient.pointer, mask: dropoutMask.pointer, middle.gradient.pointer, count: dropped.count)

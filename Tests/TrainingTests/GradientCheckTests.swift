@@ -34,6 +34,38 @@ import Testing
         #expect(relativeError(conv.bias!.gradient.array, numericB) < Self.tolerance)
     }
 
+    /// The Winograd weight gradient (batches of at least `winogradWeightGradientMinimumPixels`
+    /// pixels) against central differences, with partial tiles at the right and bottom edges;
+    /// the input gradient against the GEMM layer's.
+    @Test(arguments: [1, 2])
+    func winogradWeightGradient(threads: Int) {
+        let (n, cin, cout, h, w) = (2, 3, 4, 18, 30)
+        #expect(n * h * w >= Conv2D.winogradWeightGradientMinimumPixels)
+        var random = TestRandom(UInt64(50 + threads))
+        let x = random.floats(n * cin * h * w), g = random.floats(n * cout * h * w)
+        let weights = random.floats(cout * cin * 9), bias = random.floats(cout)
+        let xs = FloatBuffer(x), gs = FloatBuffer(g)
+        var inputGradients: [[Float]] = []
+        for algorithm in [Conv2D.Algorithm.winograd, .gemm] {
+            let conv = Conv2D(name: "c", inputChannels: cin, outputChannels: cout, kernel: 3, bias: true, algorithm: algorithm)
+            conv.weight.value.copy(from: weights)
+            conv.bias!.value.copy(from: bias)
+            let scratch = Scratch()
+            scratch.reserve(floatsPerWorker: conv.scratchFloats(plane: h * w), workers: threads)
+            let dx = FloatBuffer(count: x.count)
+            conv.backward(input: xs.pointer, outputGradient: gs.pointer, inputGradient: dx.pointer, batch: n, height: h, width: w,
+                          scratch: scratch, threads: threads)
+            inputGradients.append(dx.array)
+            guard algorithm == .winograd else { continue }
+            let xd = x.map(Double.init), wd = weights.map(Double.init), bd = bias.map(Double.init)
+            let numericW = numericalGradient(wd) { dot(Reference.conv(xd, $0, bd, n: n, cin: cin, cout: cout, h: h, wd: w, k: 3), g) }
+            let numericB = numericalGradient(bd) { dot(Reference.conv(xd, wd, $0, n: n, cin: cin, cout: cout, h: h, wd: w, k: 3), g) }
+            #expect(relativeError(conv.weight.gradient.array, numericW) < Self.tolerance)
+            #expect(relativeError(conv.bias!.gradient.array, numericB) < Self.tolerance)
+        }
+        #expect(relativeError(inputGradients[0], inputGradients[1].map(Double.init)) < 1e-5)
+    }
+
     @Test(arguments: [1, 2])
     func transposedConvolution(threads: Int) {
         let (n, cin, cout, h, w) = (2, 3, 2, 3, 4)

@@ -35,41 +35,47 @@ import Testing
         #expect(Double(correct) / Double(p.count) > 0.95)
     }
 
-    static func run(_ trainer: Trainer, steps: Range<Int>) throws {
+    static func run(_ trainer: Trainer, steps: Range<Int>, size: Int = 16) throws {
         for step in steps {
-            let (inputs, targets) = batch(seed: 100 + UInt64(step))
-            _ = try trainer.step(inputs: inputs, targets: targets, batch: 2, size: 16)
+            let (inputs, targets) = batch(seed: 100 + UInt64(step), size: size)
+            _ = try trainer.step(inputs: inputs, targets: targets, batch: 2, size: size)
         }
     }
 
+    /// Patch sizes for the exactness tests: 16 runs every convolution on GEMM; 32 (2 x 32² pixels)
+    /// runs level 0's forward pass, input and weight gradients on Winograd.
+    static let exactnessSizes = [16, 32]
+
     static let resumable = UNetArchitecture(inputBands: 3, classes: 2, depth: 2, baseFilters: 4, batchNorm: true, dropout: 0.3)
 
-    @Test func checkpointRestoreContinuesExactly() throws {
+    @Test(arguments: exactnessSizes)
+    func checkpointRestoreContinuesExactly(size: Int) throws {
         let straight = Trainer(model: try UNetModel(architecture: Self.resumable, seed: 8), loss: JaccardBCELoss(),
                                optimizer: Adam(learningRate: 1e-3), threads: 1, seed: 4)
-        try Self.run(straight, steps: 0..<6)
+        try Self.run(straight, steps: 0..<6, size: size)
 
         let first = Trainer(model: try UNetModel(architecture: Self.resumable, seed: 8), loss: JaccardBCELoss(),
                             optimizer: Adam(learningRate: 1e-3), threads: 1, seed: 4)
-        try Self.run(first, steps: 0..<3)
+        try Self.run(first, steps: 0..<3, size: size)
         let bytes = try first.checkpoint()
         // A fresh model and trainer with other seeds: everything must come from the checkpoint.
         let resumed = Trainer(model: try UNetModel(architecture: Self.resumable, seed: 123), loss: JaccardBCELoss(),
                               optimizer: Adam(learningRate: 1e-3), threads: 1, seed: 77)
         try resumed.restore(from: bytes)
         #expect(resumed.optimizer.step == 3)
-        try Self.run(resumed, steps: 3..<6)
+        try Self.run(resumed, steps: 3..<6, size: size)
         for ((name, a), (_, b)) in zip(straight.model.stateTensors, resumed.model.stateTensors) {
             #expect(a.array == b.array, "\(name) differs after resume")
         }
         #expect(try straight.checkpoint() == resumed.checkpoint())
     }
 
-    @Test func singleThreadRunsAreRepeatable() throws {
+    @Test(arguments: exactnessSizes)
+    func singleThreadRunsAreRepeatable(size: Int) throws {
         func final() throws -> [Float] {
             let trainer = Trainer(model: try UNetModel(architecture: Self.resumable, seed: 8), loss: JaccardBCELoss(),
                                   optimizer: Adam(learningRate: 1e-3), threads: 1, seed: 4)
-            try Self.run(trainer, steps: 0..<2)
+            try Self.run(trainer, steps: 0..<2, size: size)
             return trainer.model.stateTensors.flatMap(\.buffer.array)
         }
         #expect(try final() == final())
