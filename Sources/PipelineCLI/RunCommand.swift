@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
+        _ = try SceneRun.memoryPlan(stack: setup.stack, options: setup.options, package: setup.package, budget: resources.budget)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         for warning in setup.warnings { logger.warning("\(warning)") }
