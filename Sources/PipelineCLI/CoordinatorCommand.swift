@@ -46,6 +46,7 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        ProcessStats.useOneMallocArena()
         var hooks = Coordinator.Hooks()
         hooks.logger = log.logger("coordinator")
         let stop = ShutdownSignals.install(command: "coordinator", logger: hooks.logger)

@@ -53,6 +53,7 @@ struct RunCommand: ParsableCommand {
 
 
     func run() throws {
+        if workers > 0 { ProcessStats.useOneMallocArena() }
         let logger = log.logger("run")
         let stop = ShutdownSignals.install(command: "run", logger: logger)
         let served = try metricsOptions.start(.coordinator, logger: logger)
