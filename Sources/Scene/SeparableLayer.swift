@@ -138,6 +138,8 @@ final class SeparableLayer {
             while end < width && insideColumns[end] && cubicColumns[end] == cubic { end += 1 }
             uniform = first..<end
         }
+        // The other columns, at the edges, tested one by one below.
+        let edges = Array(0..<uniform.lowerBound) + Array(uniform.upperBound..<width)
         let largest = Double(Float.greatestFiniteMagnitude)
         linear.withUnsafeBufferPointer { linear in
             cubicRows.withUnsafeBufferPointer { cubicRows in
@@ -166,7 +168,7 @@ final class SeparableLayer {
                     } else {
                         for c in uniform { line[c] = Float(single[c]) }
                     }
-                    for c in 0..<width where !uniform.contains(c) {
+                    for c in edges {
                         guard insideColumns[c] else { line[c] = .nan; continue }
                         if cubicRow && cubicColumns[c], let c0 {
                             // GDAL's CubicConvolution(dy, dy², dy³, f0, f1, f2, f3).
