@@ -5,7 +5,8 @@ import Raster
 import Scene
 
 /// One run of the coordinator: the socket, the scheduler and the loop that ties them to the
-/// `SceneRun`s of a feed (one scene, or a batch). Everything here runs on the thread that called `run`.
+/// `SceneRun`s of a feed (one scene, or a batch). Everything here runs on the thread that called `run`;
+/// a pixel-mode scene's tiles are read and cut ahead on its own reading thread (`TileReadAhead`).
 ///
 /// Jobs are named by `BatchJobID`: `slot << 32 | tile index`, the slot counting the feed's scenes from 0, so a
 /// single scene's jobs are its tile indices and a batch's scenes can have tiles out at once.
@@ -45,8 +46,8 @@ final class CoordinatorSession {
     private var maxMessageBytes = 0
 
     /// Tiles queued or running until committed, by job id. Pixel mode: queued tiles hold their
-    /// pixels; once sent, only the weight mask is kept (a retry reads the tile again, see
-    /// `SceneRun.reread`).
+    /// pixels (they count against the budget's tiles in hand with those the reading thread holds);
+    /// once sent, only the weight mask is kept (a retry reads the tile again, see `SceneRun.reread`).
     private var inputs: [Int: TileInput] = [:]
     /// Shared storage: tiles queued or running (workers read their pixels), by job id.
     private var windows: [Int: Tile] = [:]
@@ -338,8 +339,13 @@ final class CoordinatorSession {
                 scheduler.add(tile: id)
                 continue
             }
-            guard scheduler.queuedCount < scene.run.memoryPlan.maxTilesInHand else { break }
-            guard let input = try scene.run.nextTile() else {
+            // The reading thread cuts ahead within the budget's tiles in hand (those queued here
+            // count until sent); when it has none ready, the next turn takes them.
+            let input: TileInput
+            switch try scene.run.nextTile(waiting: false) {
+            case .tile(let next): input = next
+            case .notYet: return
+            case .done:
                 current = nil
                 finishIfDone(scene)
                 continue
@@ -371,7 +377,10 @@ final class CoordinatorSession {
                 continue
             }
             guard var input = inputs[assignment.tile] else { continue }
-            if input.values.isEmpty {
+            // Pixels from the reading thread count against the tiles in hand until sent; a
+            // retry's are read here and dropped once sent.
+            let fromReadAhead = !input.values.isEmpty
+            if !fromReadAhead {
                 // A retry: the pixels were dropped when the tile was first sent.
                 do { input = try scene.run.reread(input.tile) } catch {
                     // The attempt fails here, as if the worker had failed it (its credit comes back).
@@ -402,6 +411,7 @@ final class CoordinatorSession {
             // Sent: keep only what commit needs (the weight mask), not the pixels.
             input.values = []
             inputs[assignment.tile] = input
+            if fromReadAhead { scene.run.releaseTile() }
         }
     }
 

@@ -25,9 +25,11 @@ public struct ExecutionSummary: Sendable {
     public init() {}
 }
 
-/// One scene's tile loop, written once for every executor: reads the scene a tile row at a time,
-/// skips tiles whose core has no data, plans each row in the stitcher, hands tiles out, journals
-/// and stitches results as they come back (in any order), and writes `probabilities.tif`.
+/// One scene's tile loop, written once for every executor: reads the scene a tile row at a time
+/// on a reading thread ahead of the executor (`TileReadAhead`, within the memory budget's tiles in
+/// hand), skips tiles whose core has no data, plans each row in the stitcher, hands tiles out,
+/// journals and stitches results as they come back (in any order), and writes `probabilities.tif`.
+/// Everything but reading runs on the executor's thread.
 ///
 /// The journal in `OUT/.journal/` makes every run resumable: with `resume`, tiles committed by an
 /// interrupted run are replayed from it and never handed out again. Stitched probabilities are
@@ -52,8 +54,11 @@ public final class SceneRun {
     /// Tile columns whose rows the reader holds at once (all of them unless the scene is too wide).
     public private(set) var blockTileColumns = 0
 
-    /// Released before the COG is written (its row buffer is one of the largest allocations).
-    private var feeder: TileFeeder?
+    /// Pixel mode: the reading thread. Stopped and released before the COG is written (its row
+    /// buffer is one of the largest allocations), and whenever the run ends.
+    private var readAhead: TileReadAhead?
+    /// A retry's tile is read again on GDAL handles of its own (the reading thread uses the stack's).
+    private var rereadStack: SceneStack?
     private var skippedWithoutData = 0
     /// Shared storage: the next tile index to hand out as a window.
     private var windowCursor = 0
@@ -82,11 +87,11 @@ public final class SceneRun {
         self.budget = budget
         try options.normalization.check(bandCount: stack.bandCount)
         grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
-        memoryPlan = try budget.plan(grid: grid, bandCount: stack.bandCount, classCount: package.classNames.count)
+        memoryPlan = try SceneRun.memoryPlan(stack: stack, options: options, package: package, budget: budget)
         if data == .pixels {
             let reader = try TileRowReader(stack: stack, grid: grid, padding: options.padding, maxBufferBytes: memoryPlan.readerBytes)
             blockTileColumns = reader.blockTileColumns
-            feeder = TileFeeder(reader: reader, grid: grid)
+            readAhead = TileReadAhead(feeder: TileFeeder(reader: reader, grid: grid), maxTilesInHand: memoryPlan.maxTilesInHand)
         }
         stitchScratch = memoryPlan.stitchOnDisk ? "\(outputDirectory)/.stitch-scratch" : nil
         if let stitchScratch {
@@ -103,6 +108,13 @@ public final class SceneRun {
                                 finishedStrips: journal.writtenStrips, scratchDirectory: stitchScratch)
     }
 
+    /// How a run of `stack` would spend `budget`, or the one-line error of a budget too small for
+    /// it: commands check this before they create the output folder, so such a run leaves nothing.
+    public static func memoryPlan(stack: SceneStack, options: TilingOptions, package: ModelPackage, budget: MemoryBudget) throws -> MemoryBudget.Plan {
+        let grid = try TileGrid(width: stack.grid.width, height: stack.grid.height, tileSize: options.tileSize, overlap: options.overlap)
+        return try budget.plan(grid: grid, bandCount: stack.bandCount, classCount: package.classNames.count)
+    }
+
     /// How the budget is spent, for the run's first lines.
     public var memorySummary: String {
         let reading = data == .shared ? "workers read the tiles"
@@ -115,21 +127,54 @@ public final class SceneRun {
     public var elapsed: Double { (clock.now - start).seconds }
 
     /// True while tiles remain to be handed out.
-    public var hasMoreTiles: Bool { data == .shared ? windowCursor < grid.count : !(feeder?.isExhausted ?? true) }
+    public var hasMoreTiles: Bool { data == .shared ? windowCursor < grid.count : !(readAhead?.isExhausted ?? true) }
+
+    /// What `nextTile(waiting:)` found.
+    public enum NextTile {
+        case tile(TileInput)
+        /// The reading thread has not cut the next tile yet.
+        case notYet
+        /// Every tile was handed out.
+        case done
+    }
 
     /// The next tile to predict, raw (NaN where there is no data; `package.normalization.prepare`
-    /// makes it the model's input); nil when every tile was handed out. Tiles an interrupted run
-    /// committed are replayed from the journal here and never returned.
+    /// makes it the model's input); nil when every tile was handed out. Waits for the reading thread.
     public func nextTile() throws -> TileInput? {
-        guard let feeder else { return nil }
+        guard case .tile(let input) = try nextTile(waiting: true) else { return nil }
+        return input
+    }
+
+    /// The next tile to predict, or `.notYet` without waiting when the reading thread has none
+    /// ready. Applies what the reading thread met before it, in order, on this thread: row plans
+    /// and tiles without data go to the stitcher; tiles an interrupted run committed are replayed
+    /// from the journal and never returned. A tile returned counts against the tiles in hand until
+    /// `releaseTile()`. Rethrows a read error (the reading thread stops at it).
+    public func nextTile(waiting: Bool) throws -> NextTile {
+        guard let readAhead else { return .done }
         while true {
-            let readStart = elapsed
-            let next = try feeder.next(plan: { row, tiles in try stitcher.plan(tileRow: row, tiles: tiles) },
-                                       skip: { tile in try stitcher.withdraw(tile) })
-            timings.readSeconds += elapsed - readStart
-            guard let (tile, input) = next else { return nil }
-            if try !replayed(tile) { return input }
+            switch try readAhead.next(waiting: waiting) {
+            case .notYet: return .notYet
+            case .done: return .done
+            case .event(.row(let row, let tiles)): try stitcher.plan(tileRow: row, tiles: tiles)
+            case .event(.skippedWithoutData(let tile)):
+                try stitcher.withdraw(tile)
+                skippedWithoutData += 1
+            case .event(.tile(let input)):
+                if try !replayed(input.tile) { return .tile(input) }
+                readAhead.release()
+            }
         }
+    }
+
+    /// True while the reading thread is alive (it ends when the scene is read, at a read error,
+    /// and when the run ends).
+    public var isReading: Bool { readAhead?.isRunning ?? false }
+
+    /// The pixels of a tile `nextTile` returned are no longer held (sent to a worker, or
+    /// predicted): the reading thread may cut another within the memory budget.
+    public func releaseTile() {
+        readAhead?.release()
     }
 
     /// A tile an interrupted run committed is stitched from the journal, and one whose strips are
@@ -171,9 +216,12 @@ public final class SceneRun {
     }
 
     /// A tile's raw input read on its own (for a retry, once the row reader has moved on): the
-    /// same bytes as when it was first cut.
+    /// same bytes as when it was first cut. Read on this thread through the scene opened a second
+    /// time, beside the reading thread.
     public func reread(_ tile: Tile) throws -> TileInput {
-        try TileRowReader.readTile(tile, stack: stack, grid: grid, padding: options.padding).input
+        let stack = try rereadStack ?? self.stack.reopened()
+        rereadStack = stack
+        return try TileRowReader.readTile(tile, stack: stack, grid: grid, padding: options.padding).input
     }
 
     /// Adds a tile's quantized output (see `ProbabilityQuantization`): journaled, then stitched.
@@ -191,7 +239,7 @@ public final class SceneRun {
     }
 
     public var progress: RunProgress {
-        RunProgress(tilesDone: committed + resumed, tilesSkipped: (feeder?.skippedWithoutData ?? 0) + skippedWithoutData + withdrawn,
+        RunProgress(tilesDone: committed + resumed, tilesSkipped: skippedWithoutData + withdrawn,
                     tilesTotal: grid.count, elapsed: elapsed, workersConnected: workersConnected)
     }
 
@@ -204,14 +252,32 @@ public final class SceneRun {
 
     /// Runs every tile through `executor`, then writes `probabilities.tif` and removes the journal.
     public func run(with executor: TileExecutor) throws -> SceneRunReport {
-        try finish(executor.execute(self))
+        let execution: ExecutionSummary
+        do { execution = try executor.execute(self) } catch {
+            // The reading thread does not outlive a failed run.
+            stopReading()
+            throw error
+        }
+        return try finish(execution)
     }
+
+    /// Stops the reading thread (waiting until it has left GDAL) and frees its buffers.
+    private func stopReading() {
+        guard let readAhead else { return }
+        readAhead.stop()
+        timings.readSeconds = readAhead.readSeconds
+        self.readAhead = nil
+        rereadStack = nil
+    }
+
+    deinit { readAhead?.stop() }
 
     /// Ends the run once an executor is done with it: writes `probabilities.tif` and removes the
     /// journal, or, when the executor stopped early, keeps the journal and throws `.interrupted`.
     /// A coordinator serving a batch (`SceneRunFeed`) calls it for each scene when that scene's
     /// last tile is in, while it hands out the next scene's tiles.
     public func finish(_ execution: ExecutionSummary) throws -> SceneRunReport {
+        stopReading()
         if let reason = execution.stopped {
             // Committed tiles are in the journal (their files renamed into place before commit).
             try journal.flush()
@@ -219,8 +285,6 @@ public final class SceneRun {
                                    + "and journaled in \(journal.directory.path); run the same command with --resume to continue")
         }
         try stitcher.finish()
-        skippedWithoutData += feeder?.skippedWithoutData ?? 0
-        feeder = nil
         if let stitchScratch { try? FileManager.default.removeItem(atPath: stitchScratch) }
         let cogStart = elapsed
         try writer.finish()
@@ -271,6 +335,7 @@ public struct InProcessExecutor: TileExecutor {
             let output = try model.predict(run.package.normalization.prepare(input))
             let modelSeconds = (clock.now - started).seconds
             summary.modelSeconds += modelSeconds
+            run.releaseTile()
             try run.commit(input.tile, probabilities: ProbabilityQuantization.quantize(output), validity: input.validity)
             metrics.tileCommitted(latencySeconds: (clock.now - handedOut).seconds, modelSeconds: modelSeconds)
         }

@@ -169,6 +169,7 @@ final class BatchRun: SceneRunFeed, @unchecked Sendable {
             let setup = try PipelineSetup(spec: spec, sources: spec.sceneSources(at: scene.location), threads: threads,
                                           memoryBudgetBytes: resources.budget.bytes)
             try checkSameModel(setup.package)
+            _ = try SceneRun.memoryPlan(stack: setup.stack, options: setup.options, package: setup.package, budget: resources.budget)
             try OutputFiles.createFolder(directory, option: "--out")
             let journal = FileManager.default.fileExists(atPath: "\(directory)/.journal/run.json")
             let run = try SceneRun(stack: setup.stack, options: setup.options, package: setup.package, outputDirectory: directory,

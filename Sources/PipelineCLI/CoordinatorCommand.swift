@@ -46,6 +46,7 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        ProcessStats.useOneMallocArena()
         var hooks = Coordinator.Hooks()
         hooks.logger = log.logger("coordinator")
         let stop = ShutdownSignals.install(command: "coordinator", logger: hooks.logger)
@@ -69,6 +70,7 @@ struct CoordinatorCommand: ParsableCommand {
         }
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
+        _ = try SceneRun.memoryPlan(stack: setup.stack, options: setup.options, package: setup.package, budget: resources.budget)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("coordinator: \(setup.summary)")
         for warning in setup.warnings { hooks.logger.warning("\(warning)") }

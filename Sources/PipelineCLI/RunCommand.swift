@@ -53,6 +53,7 @@ struct RunCommand: ParsableCommand {
 
 
     func run() throws {
+        if workers > 0 { ProcessStats.useOneMallocArena() }
         let logger = log.logger("run")
         let stop = ShutdownSignals.install(command: "run", logger: logger)
         let served = try metricsOptions.start(.coordinator, logger: logger)
@@ -64,6 +65,7 @@ struct RunCommand: ParsableCommand {
         let setup = try PipelineSetup(pipeline: input.pipeline, scene: input.sceneFolder, sceneID: input.sceneID,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, memoryBudgetBytes: resources.budget.bytes)
         let outputDirectory = try setup.outputDirectory(input.out, pipeline: input.pipeline)
+        _ = try SceneRun.memoryPlan(stack: setup.stack, options: setup.options, package: setup.package, budget: resources.budget)
         try OutputFiles.createFolder(outputDirectory, option: input.out == nil ? "outputs.directory" : "--out")
         Console.line("run: \(setup.summary)")
         for warning in setup.warnings { logger.warning("\(warning)") }

@@ -7,8 +7,9 @@ import Foundation
 /// - the row reader: blocks of tile columns whose rows take at most 1/32 of the budget, so a wide
 ///   scene is read in blocks rather than full-width rows (`TileRowReader`), and scenes of any
 ///   shape wider than a block hold the same;
-/// - tiles in hand (cut and waiting for a worker): at most 1/32, so that many workers do not
-///   hold many tiles' pixels at once (the coordinator refills every 20 ms);
+/// - tiles in hand (cut by the reading thread ahead of demand, or queued for a worker): at most
+///   1/32, so that many workers do not hold many tiles' pixels at once (`TileReadAhead` counts
+///   them until they are sent);
 /// - the stitcher's open strips: in memory when three full-width strips take at most 1/64 (small
 ///   scenes), otherwise in scratch files (`DiskStripSums`), which keep next to nothing in memory,
 ///   so that scenes of any shape take about the same;

@@ -40,6 +40,7 @@ public final class SceneStack {
     public let paths: [StackingPath]
     private let layers: [StackLayer]
     private let threads: Int
+    private let fastPath: Bool
 
     public var bandCount: Int { bandNames.count }
 
@@ -94,7 +95,14 @@ public final class SceneStack {
         self.layers = layers
         self.paths = paths
         self.threads = max(1, threads)
+        self.fastPath = fastPath
         bandNames = names
+    }
+
+    /// The same stack on GDAL handles of its own: GDAL datasets must not be used from two threads
+    /// at once, so a second thread reading the scene (a retry beside the reading thread) opens it again.
+    public func reopened() throws -> SceneStack {
+        try SceneStack(sources: sources, reference: reference, fastPath: fastPath, threads: threads)
     }
 
     /// Reads `window` (inside the grid) of every stacked band as Float32, band-sequential, with NaN

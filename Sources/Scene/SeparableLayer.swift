@@ -130,6 +130,16 @@ final class SeparableLayer {
         // Vertical pass, on raw pointers (the hot loop of stacking): per output row, its taps once.
         let insideColumns = outColumns.map { x.inside[$0] }
         let cubicColumns = outColumns.map { cubic && x.cubicInterior[$0] }
+        // The columns between the edges, all inside and all cubic (or all not): there the taps
+        // are the same for every column, and the loops below run without per-column tests.
+        var uniform = 0..<0
+        if let first = insideColumns.indices.first(where: { insideColumns[$0] && cubicColumns[$0] == cubic }) {
+            var end = first
+            while end < width && insideColumns[end] && cubicColumns[end] == cubic { end += 1 }
+            uniform = first..<end
+        }
+        // The other columns, at the edges, tested one by one below.
+        let edges = Array(0..<uniform.lowerBound) + Array(uniform.upperBound..<width)
         let largest = Double(Float.greatestFiniteMagnitude)
         linear.withUnsafeBufferPointer { linear in
             cubicRows.withUnsafeBufferPointer { cubicRows in
@@ -146,7 +156,19 @@ final class SeparableLayer {
                     let first = Int(y.cubicFirst[j]) - sy0, dy = y.cubicDelta[j]
                     let dy2 = dy * dy, dy3 = dy2 * dy
                     let c0 = cubicRows.baseAddress.map { $0 + first * width }
-                    for c in 0..<width {
+                    // The same expressions as the loop below, so the same values.
+                    if cubicRow && cubic, let c0 {
+                        for c in uniform {
+                            let f0 = c0[c], f1 = c0[width + c], f2 = c0[2 * width + c], f3 = c0[3 * width + c]
+                            let value = f1 + 0.5 * (dy * (f2 - f0) + dy2 * (2.0 * f0 - 5.0 * f1 + 4.0 * f2 - f3) + dy3 * (3.0 * (f1 - f2) + f3 - f0))
+                            line[c] = Float(max(-largest, min(largest, value)))
+                        }
+                    } else if both {
+                        for c in uniform { line[c] = Float(row0[c] * ratio + row1[c] * (1.0 - ratio)) }
+                    } else {
+                        for c in uniform { line[c] = Float(single[c]) }
+                    }
+                    for c in edges {
                         guard insideColumns[c] else { line[c] = .nan; continue }
                         if cubicRow && cubicColumns[c], let c0 {
                             // GDAL's CubicConvolution(dy, dy², dy³, f0, f1, f2, f3).

@@ -107,19 +107,23 @@ public final class Stitcher {
     private func accumulate(_ tile: Tile, _ probabilities: [UInt8], _ validity: [UInt8]) throws {
         let size = grid.tileSize, width = grid.width, plane = size * size
         let columns = max(0, -tile.window.col)..<min(size, width - tile.window.col)
-        for ty in 0..<size {
+        var ty = 0
+        while ty < size {
             let y = tile.window.row + ty
-            guard y >= 0 && y < grid.height else { continue }
+            guard y >= 0 && y < grid.height else { ty += 1; continue }
             let strip = y / grid.step
+            // The tile's rows in this strip, added at once.
+            let count = min(size - ty, grid.stripRows(strip).upperBound - y, grid.height - y)
+            defer { ty += count }
             guard !finishedStrips.contains(strip) else { continue }
             let accumulator = try strips[strip] ?? makeSums(strip)
             strips[strip] = accumulator
             try weights.withUnsafeBufferPointer { weights in
                 try validity.withUnsafeBufferPointer { validity in
                     try probabilities.withUnsafeBufferPointer { values in
-                        try accumulator.addRow(y - accumulator.rows.lowerBound, x0: tile.window.col, columns: columns,
-                                           weights: weights.baseAddress! + ty * size, validity: validity.baseAddress! + ty * size,
-                                           values: values.baseAddress! + ty * size, classStride: plane)
+                        try accumulator.addRows(y - accumulator.rows.lowerBound, count: count, x0: tile.window.col, columns: columns,
+                                                weights: weights.baseAddress! + ty * size, validity: validity.baseAddress! + ty * size,
+                                                values: values.baseAddress! + ty * size, rowStride: size, classStride: plane)
                     }
                 }
             }
@@ -148,10 +152,11 @@ public final class Stitcher {
 /// kept in memory (`StripAccumulator`) or in a file (`DiskStripSums`), with the same results.
 protocol StripSums: AnyObject {
     var rows: Range<Int> { get }
-    /// Adds one tile row: tile columns `columns` land on scene columns `x0 + column`; `values`
-    /// points at the row in class 0's plane, the next class `classStride` further.
-    func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
-                values: UnsafePointer<UInt8>, classStride: Int) throws
+    /// Adds `count` consecutive tile rows from strip row `row` on: tile columns `columns` land on
+    /// scene columns `x0 + column`; `weights`, `validity` and `values` point at the first row (in
+    /// class 0's plane, the next class `classStride` further), the next row `rowStride` further.
+    func addRows(_ row: Int, count: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
+                 values: UnsafePointer<UInt8>, rowStride: Int, classStride: Int) throws
     /// Weighted means of strip rows `rows` (0-based in the strip), class-major, rounded to the
     /// nearest integer; nodata where nothing had weight.
     func result(rows: Range<Int>) throws -> [UInt8]
@@ -179,8 +184,16 @@ final class StripAccumulator: StripSums {
         rowSums = [[UInt32]?](repeating: nil, count: rows.count)
     }
 
-    func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
-                values: UnsafePointer<UInt8>, classStride: Int) {
+    func addRows(_ row: Int, count: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
+                 values: UnsafePointer<UInt8>, rowStride: Int, classStride: Int) {
+        for i in 0..<count {
+            addRow(row + i, x0: x0, columns: columns, weights: weights + i * rowStride, validity: validity + i * rowStride,
+                   values: values + i * rowStride, classStride: classStride)
+        }
+    }
+
+    private func addRow(_ row: Int, x0: Int, columns: Range<Int>, weights: UnsafePointer<UInt32>, validity: UnsafePointer<UInt8>,
+                        values: UnsafePointer<UInt8>, classStride: Int) {
         if rowSums[row] == nil { rowSums[row] = [UInt32](repeating: 0, count: (classCount + 1) * width) }
         let width = width, classCount = classCount
         rowSums[row]!.withUnsafeMutableBufferPointer { sums in

@@ -120,13 +120,16 @@ public final class TileRowReader {
             try values.withUnsafeMutableBufferPointer { buffer in
                 try stack.read(window: window, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * width)...]), bandStride: rowCapacity * width)
             }
-            let plane = rowCapacity * width
+            // A pixel is valid when no band is NaN there: one sequential pass per band (this runs
+            // over every pixel read; pixel by pixel across the band planes it cost as much as the cut).
+            let plane = rowCapacity * width, first = offset * width, count = fresh.count * width
             values.withUnsafeBufferPointer { buffer in
                 valid.withUnsafeMutableBufferPointer { valid in
-                    for i in offset * width..<(offset + fresh.count) * width {
-                        var ok: UInt8 = 1
-                        for band in 0..<bands where buffer[band * plane + i].isNaN { ok = 0; break }
-                        valid[i] = ok
+                    let flags = valid.baseAddress! + first
+                    flags.update(repeating: 1, count: count)
+                    for band in 0..<bands {
+                        let band = buffer.baseAddress! + band * plane + first
+                        for i in 0..<count where band[i].isNaN { flags[i] = 0 }
                     }
                 }
             }
@@ -141,36 +144,46 @@ public final class TileRowReader {
         try ensure(block: tile.col / blockTileColumns)
         let size = grid.tileSize, sceneWidth = grid.width, height = grid.height, bands = stack.bandCount
         let width = cols.count, x0 = cols.lowerBound, plane = rowCapacity * width
-        var out = [Float](repeating: .nan, count: bands * size * size)
         var validity = [UInt8](repeating: 0, count: size * size)
         // Held column of each tile column (-1: zero padding), and whether it is inside the scene.
         let columns = (0..<size).map { tx in padding.source(tile.window.col + tx, size: sceneWidth).map { $0 - x0 } ?? -1 }
         let inSceneColumns = max(0, -tile.window.col)..<min(size, sceneWidth - tile.window.col)
-        values.withUnsafeBufferPointer { source in
-            valid.withUnsafeBufferPointer { sourceValid in
-                out.withUnsafeMutableBufferPointer { target in
+        // Columns held side by side (a tile off the left and right edges): rows are block copies.
+        let contiguous = columns[0] >= 0 && columns.indices.allSatisfy { columns[$0] == columns[0] + $0 }
+        // Every value is written below (copied, or NaN for nodata and zero padding: 0 once normalized).
+        let out = [Float](unsafeUninitializedCapacity: bands * size * size) { target, initialized in
+            values.withUnsafeBufferPointer { source in
+                valid.withUnsafeBufferPointer { sourceValid in
                     validity.withUnsafeMutableBufferPointer { targetValid in
                         for ty in 0..<size {
                             let sceneY = tile.window.row + ty
-                            guard let sourceY = padding.source(sceneY, size: height) else { continue }
+                            guard let sourceY = padding.source(sceneY, size: height) else {
+                                for band in 0..<bands { (target.baseAddress! + (band * size + ty) * size).initialize(repeating: .nan, count: size) }
+                                continue
+                            }
                             let r = sourceY - rows.lowerBound
                             let validRow = sourceValid.baseAddress! + r * width
                             if sceneY >= 0 && sceneY < height {
                                 for tx in inSceneColumns { targetValid[ty * size + tx] = validRow[columns[tx]] }
                             }
+                            let allValid = contiguous && (0..<size).allSatisfy { validRow[columns[0] + $0] == 1 }
                             for band in 0..<bands {
                                 let row = source.baseAddress! + band * plane + r * width
                                 let into = target.baseAddress! + (band * size + ty) * size
+                                if allValid {
+                                    into.initialize(from: row + columns[0], count: size)
+                                    continue
+                                }
                                 for tx in 0..<size {
                                     let x = columns[tx]
-                                    // Nodata and zero padding stay NaN (0 once normalized).
-                                    if x >= 0 && validRow[x] == 1 { into[tx] = row[x] }
+                                    into[tx] = x >= 0 && validRow[x] == 1 ? row[x] : .nan
                                 }
                             }
                         }
                     }
                 }
             }
+            initialized = bands * size * size
         }
         return TileInput(tile: tile, bandCount: bands, size: size, values: out, validity: validity)
     }

@@ -72,9 +72,70 @@ import Testing
         #expect(resumed == reference)
         #expect(counting.predicted == 12 - 7 && report.tilesResumed == 7)
     }
+
+    /// At the minimum budget the reading thread may hold 2 tiles: it waits for the executor to
+    /// release one before cutting the next, and the row plans and tiles it queues meanwhile give
+    /// the bytes of an unconstrained run, tiles committed in any order.
+    @Test func theReadAheadBoundBindingGivesTheSameBytes() throws {
+        let (_, reference) = try run("reference", executor: InProcessExecutor(model: model))
+        let grid = try TileGrid(width: GradientScene.width, height: GradientScene.height, tileSize: options.tileSize, overlap: options.overlap)
+        let minimum = try MemoryBudget.default.plan(grid: grid, bandCount: 2, classCount: 2).minimumBytes
+        for (name, executor) in [("in-process", InProcessExecutor(model: model) as TileExecutor), ("holding", HoldingExecutor(model: model, holding: 2))] {
+            let out = directory.file(name)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let run = try SceneRun(stack: stack, options: options, package: package, outputDirectory: out, resume: false, budget: MemoryBudget(bytes: minimum))
+            #expect(run.memoryPlan.maxTilesInHand == 2)
+            let report = try run.run(with: executor)
+            #expect(report.run.tilesCommitted == 12 && !run.isReading)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: "\(out)/probabilities.tif")) == reference, "\(name)")
+        }
+    }
+
+    /// A file that fails to read mid-scene fails the run with GDAL's error from the reading thread;
+    /// tiles committed before are journaled for --resume, and the thread is gone.
+    @Test func aReadErrorMidSceneEndsTheRunWithItsErrorAndKeepsTheJournal() throws {
+        let path = directory.file("truncated.tif")
+        let truncated = try TruncatedScene.stack(at: path)
+        let out = directory.file("truncated")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let run = try SceneRun(stack: truncated, options: options, package: package, outputDirectory: out, resume: false)
+        let error = #expect(throws: (any Error).self) { try run.run(with: InProcessExecutor(model: model)) }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains(path) && !message.contains("\n"), "\(message)")
+        #expect(run.committed > 0 && !run.isReading)
+        let journaled = (try? String(contentsOfFile: "\(out)/.journal/committed.log", encoding: .utf8)) ?? ""
+        #expect(journaled.split(separator: "\n").count == run.committed, "\(journaled)")
+    }
 }
 
 struct Interrupted: Error {}
+
+/// Holds up to `holding` tiles (as a coordinator whose tiles wait for workers), commits them
+/// newest first, and releases each tile's pixels when it commits it.
+struct HoldingExecutor: TileExecutor {
+    let model: IdentityModel
+    let holding: Int
+
+    func execute(_ run: SceneRun) throws -> ExecutionSummary {
+        var held: [TileInput] = []
+        func commitNewest() throws {
+            let input = held.removeLast()
+            try run.commit(input.tile, probabilities: ProbabilityQuantization.quantize(try model.predict(run.package.normalization.prepare(input))),
+                           validity: input.validity)
+            run.releaseTile()
+        }
+        while true {
+            switch try run.nextTile(waiting: held.isEmpty) {
+            case .tile(let input): held.append(input)
+            case .notYet: try commitNewest()
+            case .done:
+                while !held.isEmpty { try commitNewest() }
+                return ExecutionSummary()
+            }
+            if held.count == holding { try commitNewest() }
+        }
+    }
+}
 
 /// Takes every tile first, then commits them in a seeded random order.
 struct ShufflingExecutor: TileExecutor {

@@ -8,8 +8,10 @@
 # joined (worker start-up), the coordinator's CPU seconds (all its threads; workers excluded) and
 # CPU ms per tile — the figure that does not depend on how loaded the machine is — all workers'
 # CPU seconds (start-up included), the run
-# report's stage timings (read = reading and cutting tiles), the coordinator's peak RSS and
-# the 1-minute load average before the run, which matters on a shared machine.
+# report's stage timings (read = the seconds the coordinator's reading thread spent reading,
+# stacking and cutting tiles, beside the socket loop that sends them and stitches results; it
+# reads ahead at most the memory budget's tiles in hand), the coordinator's peak RSS and the
+# 1-minute load average before the run, which matters on a shared machine.
 # Usage: ops/bench/scaling.sh [--size N] [--workers "1 4 16 32 64"] [--delay-ms M] [--repeat R]
 # Scenes are generated into $BENCH_DIR (default: a temporary folder) and reused.
 set -euo pipefail
