@@ -158,16 +158,26 @@ final class Scheduler {
         return out
     }
 
+    /// The next worker in turn with credit, an idle one (nothing running) first: when many
+    /// workers join at once, each gets its first job before any gets its second, so none waits
+    /// while another holds a job it will only start a tile later.
     private func nextWorkerWithCredit() -> WorkerKey? {
         guard !workerOrder.isEmpty else { return nil }
+        var busy: Int?
         for step in 0..<workerOrder.count {
             let worker = workerOrder[(nextWorker + step) % workerOrder.count]
-            if workers[worker]!.credit > 0 {
-                nextWorker = (nextWorker + step + 1) % workerOrder.count
-                return worker
-            }
+            let state = workers[worker]!
+            guard state.credit > 0 else { continue }
+            if state.held.isEmpty { return take(step) }
+            if busy == nil { busy = step }
         }
-        return nil
+        return busy.map(take)
+
+        func take(_ step: Int) -> WorkerKey {
+            let worker = workerOrder[(nextWorker + step) % workerOrder.count]
+            nextWorker = (nextWorker + step + 1) % workerOrder.count
+            return worker
+        }
     }
 
     // MARK: Outcomes

@@ -26,6 +26,19 @@ import Testing
         #expect(s.assignments(now: 1).map(\.worker) == [b])
     }
 
+    @Test func idleWorkersGetTheirFirstJobBeforeBusyOnesGetASecond() {
+        let c = WorkerKey(identity: [3])
+        let s = scheduler(tiles: 10)
+        s.join(a, now: 0); s.ready(a, credit: 2, now: 0)
+        #expect(s.assignments(now: 0).map(\.worker) == [a, a])  // alone: both its credits
+        #expect(s.result(from: a, tile: 0, attempt: 1, now: 1) == .accepted)
+        // b and c join while a still runs tile 1 with a credit free: b and c get their first job
+        // before a gets its next (in turn, a would have come first).
+        s.join(b, now: 1); s.ready(b, credit: 2, now: 1)
+        s.join(c, now: 1); s.ready(c, credit: 2, now: 1)
+        #expect(s.assignments(now: 1).map(\.worker) == [b, c, a, b, c])
+    }
+
     @Test func expiredLeaseReassignsAndTheLateResultIsRejected() {
         let s = scheduler(tiles: 1, lease: 10)
         s.join(a, now: 0); s.ready(a, credit: 1, now: 0)
