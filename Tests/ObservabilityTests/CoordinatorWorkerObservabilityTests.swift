@@ -141,9 +141,10 @@ import Testing
         #expect(LocalHTTP.sample("pipeline_queue_depth_tiles", in: coordinator) == 0)
         #expect(LocalHTTP.sample("pipeline_workers_connected", in: coordinator) == 1)
         #expect((LocalHTTP.sample("pipeline_model_seconds_total", in: coordinator) ?? 0) > 0)
-        // Results carry 2 classes x 32 x 32 bytes per tile; jobs 2 bands x 32 x 32 floats.
+        // Results carry 2 classes x 32 x 32 bytes per tile; jobs 2 bands x 32 x 32 values of at
+        // least 2 bytes (whole-number bands travel as UInt16).
         #expect((LocalHTTP.sample("pipeline_received_bytes_total", in: coordinator) ?? 0) > tiles * 2 * 32 * 32)
-        #expect((LocalHTTP.sample("pipeline_sent_bytes_total", in: coordinator) ?? 0) > tiles * 2 * 32 * 32 * 4)
+        #expect((LocalHTTP.sample("pipeline_sent_bytes_total", in: coordinator) ?? 0) > tiles * 2 * 32 * 32 * 2)
         #expect(coordinator.contains("# HELP pipeline_tiles_committed_total "))
         #expect(!coordinator.contains("pipeline_worker_"))
 
@@ -153,7 +154,7 @@ import Testing
         #expect(LocalHTTP.sample("pipeline_worker_tiles_failed_total", in: worker) == 1)
         #expect(LocalHTTP.sample("pipeline_worker_coordinator_connected", in: worker) == 1)
         #expect(LocalHTTP.sample("pipeline_tile_latency_seconds_count", in: worker) == tiles)
-        #expect((LocalHTTP.sample("pipeline_received_bytes_total", in: worker) ?? 0) > tiles * 2 * 32 * 32 * 4)
+        #expect((LocalHTTP.sample("pipeline_received_bytes_total", in: worker) ?? 0) > tiles * 2 * 32 * 32 * 2)
         #expect((LocalHTTP.sample("pipeline_sent_bytes_total", in: worker) ?? 0) > tiles * 2 * 32 * 32)
         #expect(!worker.contains("pipeline_tiles_committed_total"))
     }
