@@ -26,6 +26,18 @@ public struct PostProcessor {
 
     public static let defaultStripHeight = 256
 
+    /// Bytes a strip may take, for `stripHeight(width:classCount:)`.
+    public static let defaultStripBudgetBytes = 64 << 20
+
+    /// Rows per strip so that a strip of a scene `width` pixels wide stays within `budgetBytes`:
+    /// `defaultStripHeight` unless the scene is so wide that fewer rows must do (at least one).
+    /// A pass holds, per pixel, the class bytes it reads, its mask words, region labels and the
+    /// labelling's union-find: about classes + 32 bytes.
+    public static func stripHeight(width: Int, classCount: Int, budgetBytes: Int = defaultStripBudgetBytes) -> Int {
+        let bytesPerRow = max(1, width) * (classCount + 32)
+        return max(1, min(defaultStripHeight, budgetBytes / bytesPerRow))
+    }
+
     public init(ruleSet: RuleSet, classes: ClassSet, grid: RasterGrid, bands: BandStripSource? = nil,
                 stripHeight: Int = PostProcessor.defaultStripHeight) {
         precondition(stripHeight > 0, "strips need at least one row")

@@ -104,6 +104,14 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test func wideScenesGetFewerRowsPerStrip() {
+        #expect(PostProcessor.stripHeight(width: 2_048, classCount: 10) == 256)
+        #expect(PostProcessor.stripHeight(width: 8_192, classCount: 10) == 195)
+        let wide = PostProcessor.stripHeight(width: 100_000, classCount: 10)
+        #expect(wide == 15 && wide * 100_000 * 42 <= PostProcessor.defaultStripBudgetBytes)
+        #expect(PostProcessor.stripHeight(width: 10_000_000, classCount: 10) == 1)
+    }
+
     @Test func theOutputKeepsTheGridAndNamesItsBands() throws {
         let directory = try TemporaryDirectory()
         let input = directory.file("probabilities.tif"), output = directory.file("masks.tif")
