@@ -27,7 +27,7 @@ public struct PostProcessor {
     public static let defaultStripHeight = 256
 
     /// Bytes a strip may take, for `stripHeight(width:classCount:)`.
-    public static let defaultStripBudgetBytes = 64 << 20
+    public static let defaultStripBudgetBytes = 256 << 20
 
     /// Rows per strip so that a strip of a scene `width` pixels wide stays within `budgetBytes`:
     /// `defaultStripHeight` unless the scene is so wide that fewer rows must do (at least one).

@@ -105,10 +105,10 @@ import Testing
     }
 
     @Test func wideScenesGetFewerRowsPerStrip() {
-        #expect(PostProcessor.stripHeight(width: 2_048, classCount: 10) == 256)
-        #expect(PostProcessor.stripHeight(width: 8_192, classCount: 10) == 195)
+        #expect(PostProcessor.stripHeight(width: 8_192, classCount: 10) == 256)
+        #expect(PostProcessor.stripHeight(width: 40_000, classCount: 10) == 159)
         let wide = PostProcessor.stripHeight(width: 100_000, classCount: 10)
-        #expect(wide == 15 && wide * 100_000 * 42 <= PostProcessor.defaultStripBudgetBytes)
+        #expect(wide == 63 && wide * 100_000 * 42 <= PostProcessor.defaultStripBudgetBytes)
         #expect(PostProcessor.stripHeight(width: 10_000_000, classCount: 10) == 1)
     }
 
