@@ -145,11 +145,7 @@ final class CoordinatorSession {
                 break
             }
             do {
-                if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
-                    try handle(frames)
-                    // Drain what else is waiting before doing housekeeping.
-                    while let more = try socket.receive(within: .zero, limits: limits) { try handle(more) }
-                }
+                try ListeningRouter.receiveTurn(on: socket, limits: limits, handle)
             } catch let error as MessagingError {
                 logger.warning("dropped a message: \(error)")
             }
@@ -240,56 +236,55 @@ final class CoordinatorSession {
     }
 
     private func accept(_ result: JobResult, from worker: WorkerKey) throws {
-        let scene = scene(ofJob: result.tileIndex)
-        switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
-        case .rejected(let why):
-            scene?.summary.resultsRejected += 1
-            logger.warning("rejected a result from \(worker): \(why)", metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
-        case .accepted:
-            guard let scene, let input = inputs[result.tileIndex], result.classCount == package.classNames.count,
-                  result.size == input.size else {
-                scene?.summary.resultsRejected += 1
-                return logger.warning("rejected a result from \(worker) for tile \(result.tileIndex): wrong shape",
-                                      metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
-            }
-            try scene.run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
-            inputs[result.tileIndex] = nil
-            let modelSeconds = Double(result.computeMicroseconds) / 1e6
-            scene.summary.modelSeconds += modelSeconds
-            let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
-            metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
-            logger.debug("tile \(input.tile.index) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
-                         metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
-            scene.outstanding -= 1
-            finishIfDone(scene)
-        }
+        guard let scene = acceptedScene(job: result.tileIndex, attempt: result.attempt, from: worker, shapeFits: { _ in
+            inputs[result.tileIndex].map { result.classCount == package.classNames.count && result.size == $0.size } ?? false
+        }), let input = inputs.removeValue(forKey: result.tileIndex) else { return }
+        try scene.run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
+        let modelSeconds = Double(result.computeMicroseconds) / 1e6
+        scene.summary.modelSeconds += modelSeconds
+        let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
+        metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+        logger.debug("tile \(input.tile.index) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
+                     metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+        scene.outstanding -= 1
+        finishIfDone(scene)
     }
 
     private func accept(_ result: WindowResult, from worker: WorkerKey) throws {
-        let scene = scene(ofJob: result.tileIndex)
-        switch scheduler.result(from: worker, tile: result.tileIndex, attempt: result.attempt, now: now) {
+        guard let scene = acceptedScene(job: result.tileIndex, attempt: result.attempt, from: worker, shapeFits: { scene in
+            windows[result.tileIndex] != nil && result.size == scene.run.grid.tileSize
+                && (!result.hasData || result.classCount == package.classNames.count)
+        }), let tile = windows.removeValue(forKey: result.tileIndex) else { return }
+        let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
+        if result.hasData {
+            try scene.run.commit(tile, probabilities: result.probabilities, validity: result.validity)
+            let modelSeconds = Double(result.computeMicroseconds) / 1e6
+            scene.summary.modelSeconds += modelSeconds
+            metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+        } else {
+            try scene.run.skipWithoutData(tile)
+        }
+        scene.outstanding -= 1
+        finishIfDone(scene)
+    }
+
+    /// The scene a result (of either kind) is committed to, once the scheduler accepted it from
+    /// `worker` and `shapeFits` its scene; nil, with the rejection counted and logged, otherwise.
+    private func acceptedScene(job: Int, attempt: Int, from worker: WorkerKey, shapeFits: (ActiveScene) -> Bool) -> ActiveScene? {
+        let scene = scene(ofJob: job)
+        let metadata = about(worker, tile: job, attempt: attempt)
+        switch scheduler.result(from: worker, tile: job, attempt: attempt, now: now) {
         case .rejected(let why):
             scene?.summary.resultsRejected += 1
-            logger.warning("rejected a result from \(worker): \(why)", metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+            logger.warning("rejected a result from \(worker): \(why)", metadata: metadata)
+            return nil
         case .accepted:
-            guard let scene, let tile = windows[result.tileIndex], result.size == scene.run.grid.tileSize,
-                  !result.hasData || result.classCount == package.classNames.count else {
+            guard let scene, shapeFits(scene) else {
                 scene?.summary.resultsRejected += 1
-                return logger.warning("rejected a result from \(worker) for tile \(BatchJobID.tile(of: result.tileIndex)): wrong shape",
-                                      metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
+                logger.warning("rejected a result from \(worker) for tile \(BatchJobID.tile(of: job)): wrong shape", metadata: metadata)
+                return nil
             }
-            windows[result.tileIndex] = nil
-            let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
-            if result.hasData {
-                try scene.run.commit(tile, probabilities: result.probabilities, validity: result.validity)
-                let modelSeconds = Double(result.computeMicroseconds) / 1e6
-                scene.summary.modelSeconds += modelSeconds
-                metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
-            } else {
-                try scene.run.skipWithoutData(tile)
-            }
-            scene.outstanding -= 1
-            finishIfDone(scene)
+            return scene
         }
     }
 

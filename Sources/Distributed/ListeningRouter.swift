@@ -22,4 +22,12 @@ enum ListeningRouter {
         hooks.onListening(listening)
         return socket
     }
+
+    /// One turn of a coordinator's loop: waits up to 20 ms for a message, then handles it and
+    /// every other one already waiting, so housekeeping runs between bursts, not between messages.
+    static func receiveTurn(on socket: Socket, limits: ReceiveLimits, _ handle: ([[UInt8]]) throws -> Void) throws {
+        guard let frames = try socket.receive(within: .milliseconds(20), limits: limits) else { return }
+        try handle(frames)
+        while let more = try socket.receive(within: .zero, limits: limits) { try handle(more) }
+    }
 }

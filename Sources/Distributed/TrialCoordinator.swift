@@ -92,10 +92,7 @@ final class TrialCoordinatorSession {
                 break
             }
             do {
-                if let frames = try socket.receive(within: .milliseconds(20), limits: limits) {
-                    try handle(frames)
-                    while let more = try socket.receive(within: .zero, limits: limits) { try handle(more) }
-                }
+                try ListeningRouter.receiveTurn(on: socket, limits: limits, handle)
             } catch let error as MessagingError {
                 log("dropped a message: \(error)")
             }

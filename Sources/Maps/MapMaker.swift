@@ -67,10 +67,7 @@ public enum MapMaker {
         }
         let decided = "\(runDirectory)/decided.tif"
         let clock = ContinuousClock(), start = clock.now
-        // Strips of full-width rows: fewer rows for very wide scenes, so the map stages hold about
-        // as much whatever the scene's shape.
-        let stripHeight = PostProcessor.stripHeight(width: grid.width, classCount: settings.classes.count)
-        let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands, stripHeight: stripHeight)
+        let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands)
             .run(probabilities: probabilities, output: decided)
         let postProcessing = clock.now - start
         progress("rules '\(settings.ruleSet.name)' applied: \(summary.removedRegions) small regions removed"

@@ -21,7 +21,8 @@ public struct PostProcessor {
     public let classes: ClassSet
     public let grid: RasterGrid
     public let bands: BandStripSource?
-    /// Rows per strip; the result does not depend on it (tests force small strips).
+    /// Rows per strip; the result does not depend on it (tests force small strips). By default
+    /// `stripHeight(width:classCount:)`: fewer rows only for very wide scenes.
     public let stripHeight: Int
 
     public static let defaultStripHeight = 256
@@ -38,8 +39,8 @@ public struct PostProcessor {
         return max(1, min(defaultStripHeight, budgetBytes / bytesPerRow))
     }
 
-    public init(ruleSet: RuleSet, classes: ClassSet, grid: RasterGrid, bands: BandStripSource? = nil,
-                stripHeight: Int = PostProcessor.defaultStripHeight) {
+    public init(ruleSet: RuleSet, classes: ClassSet, grid: RasterGrid, bands: BandStripSource? = nil, stripHeight: Int? = nil) {
+        let stripHeight = stripHeight ?? Self.stripHeight(width: grid.width, classCount: classes.count)
         precondition(stripHeight > 0, "strips need at least one row")
         self.ruleSet = ruleSet
         self.classes = classes
