@@ -9,14 +9,17 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Distributed U-Net segmentation of large multi-band satellite scenes.",
-        subcommands: [RunCommand.self, TrainCommand.self, TuneCommand.self, ExportCommand.self, EvalCommand.self, CoordinatorCommand.self, WorkerCommand.self, SynthCommand.self, InspectCommand.self, BenchCommand.self, InferCommand.self, KeygenCommand.self]
+        subcommands: [RunCommand.self, TrainCommand.self, TuneCommand.self, ExportCommand.self, EvalCommand.self, CoordinatorCommand.self, WorkerCommand.self, SynthCommand.self, InspectCommand.self, BenchCommand.self, InferCommand.self, KeygenCommand.self, SpawnWorkersCommand.self]
     )
 
     /// Runs the command; every error reaches the user as one line on standard error (the
     /// safety net under the commands' own messages: never a Foundation dump, never a usage block).
-    static func main() {
+    static func main() { run(arguments: nil) }
+
+    /// `main` with `arguments` in place of the command line (a forked worker runs `worker …` so).
+    static func run(arguments: [String]?) {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             Console.endStatus()  // an error ends a progress line in place, below it
@@ -24,12 +27,12 @@ struct PipelineCommand: ParsableCommand {
             let code = ShutdownSignals.received.map { ExitCode(128 + $0) } ?? exitCode(for: error)
             // Help and version requests, and errors a command has already reported.
             if code == .success || error is ExitCode { exit(withError: error) }
-            Console.error("Error: \(oneLine(for: error, code: code))")
+            Console.error("Error: \(oneLine(for: error, code: code, arguments: arguments ?? Array(CommandLine.arguments.dropFirst())))")
             exit(withError: ExitCode(code.rawValue))
         }
     }
 
-    private static func oneLine(for error: Error, code: ExitCode) -> String {
+    private static func oneLine(for error: Error, code: ExitCode, arguments: [String]) -> String {
         let foundation = error as NSError
         var text: String
         if foundation.domain == NSCocoaErrorDomain || foundation.domain == NSPOSIXErrorDomain {
@@ -40,7 +43,6 @@ struct PipelineCommand: ParsableCommand {
         }
         text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         if code == .validationFailure {
-            let arguments = CommandLine.arguments.dropFirst()
             let names = configuration.subcommands.map { $0._commandName }
             let subcommand = arguments.first.flatMap { names.contains($0) ? " \($0)" : nil } ?? ""
             text += " (see 'pipeline\(subcommand) --help')"

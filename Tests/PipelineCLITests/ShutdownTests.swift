@@ -89,12 +89,14 @@ import Testing
         let run = try RunningProcess(["run", fixture.pipeline, "--scene", fixture.scene, "--out", out, "--workers", "2"],
                                      environment: ["PIPELINE_FAULT_DELAY_MS": "100"], logsIn: fixture.directory, name: "local")
         #expect(RunningProcess.waitUntil(seconds: 60) { fixture.committedTiles("local").count >= 10 })
-        let workers = childProcesses(of: run.process.processIdentifier)
-        #expect(workers.count == 2, "local workers: \(workers)")
+        // The run's one child forks the workers (`pipeline spawn-workers`).
+        let spawner = childProcesses(of: run.process.processIdentifier)
+        let workers = spawner.flatMap(childProcesses)
+        #expect(spawner.count == 1 && workers.count == 2, "spawner \(spawner), local workers: \(workers)")
         run.signal(SIGTERM)
         #expect(run.wait(seconds: 10) == 143, "\(run.errors)")
         #expect(lastLine(run.errors).contains("--resume to continue"), "\(run.errors)")
-        for pid in workers { #expect(!isAlive(pid), "local worker \(pid) still runs after the run stopped") }
+        for pid in spawner + workers { #expect(!isAlive(pid), "local worker or spawner \(pid) still runs after the run stopped") }
         let committed = fixture.committedTiles("local")
 
         let resumed = try PipelineBinary.run(["run", fixture.pipeline, "--scene", fixture.scene, "--out", out, "--workers", "2", "--resume"])
@@ -103,6 +105,20 @@ import Testing
         let report = try fixture.report("local")
         #expect(report["tilesResumed"] as? Int ?? 0 >= committed.count)
         #expect((report["tilesDispatched"] as? [Int] ?? []).count < 64)
+    }
+
+    @Test func aKilledRunTakesItsLocalWorkersDownWithinSeconds() throws {
+        let fixture = try DistributedFixture()
+        let run = try RunningProcess(["run", fixture.pipeline, "--scene", fixture.scene, "--out", fixture.directory.file("killed"), "--workers", "2"],
+                                     environment: ["PIPELINE_FAULT_DELAY_MS": "100"], logsIn: fixture.directory, name: "killed")
+        #expect(RunningProcess.waitUntil(seconds: 60) { fixture.committedTiles("killed").count >= 5 })
+        let spawner = childProcesses(of: run.process.processIdentifier)
+        let workers = spawner.flatMap(childProcesses)
+        #expect(workers.count == 2, "local workers: \(workers)")
+        run.signal(SIGKILL)
+        run.wait(seconds: 10)
+        // The spawner sees its input end and stops them: long before the workers' 30 s give-up.
+        #expect(RunningProcess.waitUntil(seconds: 5) { !(spawner + workers).contains(where: isAlive) }, "still running: \((spawner + workers).filter(isAlive))")
     }
 
     @Test func anInProcessRunStoppedBySIGINTResumes() throws {
