@@ -18,7 +18,10 @@ public struct ExportOptions: Sendable {
     /// Memory for one strip of the decided masks (all classes); bounds the strip height.
     public var stripBudgetBytes: Int
 
-    public init(formats: Set<ExportFormat>, simplifyTolerance: Double = 0, stripBudgetBytes: Int = 32 << 20) {
+    /// Masks held at once by the strip-wise exports unless a memory budget leaves less.
+    public static let defaultStripBudgetBytes = 32 << 20
+
+    public init(formats: Set<ExportFormat>, simplifyTolerance: Double = 0, stripBudgetBytes: Int = defaultStripBudgetBytes) {
         self.formats = formats
         self.simplifyTolerance = simplifyTolerance
         self.stripBudgetBytes = stripBudgetBytes

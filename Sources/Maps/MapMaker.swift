@@ -17,6 +17,10 @@ public struct MapSettings: Sendable {
     public var formats: Set<ExportFormat>
     /// Polygon simplification in map units; 0 keeps pixel outlines.
     public var simplifyTolerance: Double
+    /// The run's `--memory-budget`: the stages' strips then take at most what it leaves
+    /// (`MemoryBudget.mapStageBytes`); nil, their own defaults (256 MB for the rules, 32 MB for
+    /// the exports), as for `pipeline export`.
+    public var memoryBudget: MemoryBudget?
 
     public init(classes: ClassSet, catalogue: String, ruleSet: RuleSet, ruleSetFile: String?, formats: Set<ExportFormat>,
                 simplifyTolerance: Double = 0) {
@@ -42,6 +46,9 @@ public struct MapReport: Codable, Sendable {
     /// Regions moved to another class by `relabel` rules (absent in reports written before them).
     public var regionsRelabelled: Int?
     public var postProcessingSeconds: Double
+    /// Rows per strip the rules worked in: 256, fewer for a very wide scene or a tight
+    /// `--memory-budget` (absent in reports written before it was recorded).
+    public var ruleStripRows: Int?
     public var exports: ExportReport
     /// The process's peak resident memory once the map stages are done (set by the caller; the
     /// tile run's own peak is in the report's `run` section).
@@ -67,18 +74,22 @@ public enum MapMaker {
         }
         let decided = "\(runDirectory)/decided.tif"
         let clock = ContinuousClock(), start = clock.now
-        let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands)
+        let stripBytes = settings.memoryBudget?.mapStageBytes ?? .max
+        let rows = PostProcessor.stripHeight(width: grid.width, classCount: settings.classes.count,
+                                             budgetBytes: min(PostProcessor.defaultStripBudgetBytes, stripBytes))
+        let summary = try PostProcessor(ruleSet: settings.ruleSet, classes: settings.classes, grid: grid, bands: bands, stripHeight: rows)
             .run(probabilities: probabilities, output: decided)
         let postProcessing = clock.now - start
         progress("rules '\(settings.ruleSet.name)' applied: \(summary.removedRegions) small regions removed"
                  + (summary.relabelledRegions > 0 ? ", \(summary.relabelledRegions) relabelled" : ""))
         let exports = try Exporter(masks: DecidedMasks(path: decided, classes: settings.classes), directory: runDirectory,
-                                   options: ExportOptions(formats: settings.formats, simplifyTolerance: settings.simplifyTolerance))
+                                   options: ExportOptions(formats: settings.formats, simplifyTolerance: settings.simplifyTolerance,
+                                                          stripBudgetBytes: min(ExportOptions.defaultStripBudgetBytes, stripBytes)))
             .run(progress: progress)
         return MapReport(catalogue: settings.catalogue, ruleSet: settings.ruleSet.name, ruleSetFile: settings.ruleSetFile,
                          formats: ExportFormat.allCases.filter(settings.formats.contains).map(\.rawValue), decidedMasks: "decided.tif",
                          regionsRemoved: summary.removedRegions, regionsRelabelled: summary.relabelledRegions,
-                         postProcessingSeconds: postProcessing.seconds,
+                         postProcessingSeconds: postProcessing.seconds, ruleStripRows: rows,
                          exports: exports)
     }
 }

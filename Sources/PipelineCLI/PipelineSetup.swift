@@ -66,7 +66,9 @@ struct PipelineSetup {
             model = try EngineTileModel(graph: graph, classNames: classes, settings: settings, threads: threads)
         }
         try options.normalization.check(bandCount: stack.bandCount)
-        map = try MapSetup.settings(spec: spec, classNames: package.classNames)
+        var map = try MapSetup.settings(spec: spec, classNames: package.classNames)
+        map?.memoryBudget = MemoryBudget(bytes: memoryBudgetBytes)
+        self.map = map
         bands = try MapSetup.bands(for: map, spec: spec, stack: stack)
     }
 

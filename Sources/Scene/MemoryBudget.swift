@@ -25,9 +25,16 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
     /// The output chunk the stitcher writes at once, and its slack.
     public static let outputBytes = 32 << 20
 
+    /// The part every run holds whatever its scene: the process, GDAL's block cache, output chunks.
+    public static let fixedBytes = processBytes + gdalCacheBytes + outputBytes
+
     public let bytes: Int
 
     public init(bytes: Int) { self.bytes = bytes }
+
+    /// What the map stages after the tile run (rules, exports) may hold in their strips: the budget
+    /// less its fixed part, since the tile run's reader, tiles and stitcher are gone by then.
+    public var mapStageBytes: Int { max(1 << 20, bytes - MemoryBudget.fixedBytes) }
 
     /// "1G", "1.5GB", "800M", "800MB", "2048" (MB without a unit); binary units (1G = 1024 MB).
     public init(parsing text: String) throws {
@@ -67,7 +74,7 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
 
     /// The plan, or an error saying what minimum the run needs when the budget is below it.
     public func plan(grid: TileGrid, bandCount: Int, classCount: Int) throws -> Plan {
-        let fixed = MemoryBudget.processBytes + MemoryBudget.gdalCacheBytes + MemoryBudget.outputBytes
+        let fixed = MemoryBudget.fixedBytes
         let oneColumn = TileRowReader.bufferBytes(grid: grid, bands: bandCount, blockTileColumns: 1)
         let tile = MemoryBudget.tileBytes(grid: grid, bandCount: bandCount)
         // One tile column to read, two tiles in hand, one tile being re-read for a retry or sent.

@@ -44,6 +44,27 @@ import Testing
 
     private func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    /// The map stages take their strips from what `--memory-budget` leaves: on a 2,000-px-wide
+    /// scene, 260 MB leaves 4 MB, 49 rows of ten classes (84,000 bytes a row) instead of 256. The
+    /// products are the same bytes (decided.tif's pixels too, which the products come from; its
+    /// file layout follows the strips).
+    @Test func aTightBudgetNarrowsTheRulesStripsAndChangesNoByte() throws {
+        let wide = directory.file("wide")
+        let synth = try PipelineBinary.run(["synth", "--out", wide, "--width", "2000", "--height", "200", "--seed", "4", "--id", "demo"])
+        #expect(synth.status == 0, "\(synth.errorOutput)")
+        var rows: [Int] = []
+        for (name, budget) in [("roomy", "64G"), ("tight", "260M")] {
+            let run = try PipelineBinary.run(["run", pipeline, "--scene", wide, "--out", directory.file(name), "--workers", "0", "--memory-budget", budget])
+            #expect(run.status == 0, "\(run.errorOutput)")
+            let report = try JSONSerialization.jsonObject(with: data(directory.file("\(name)/run-report.json"))) as? [String: Any]
+            rows.append((report?["maps"] as? [String: Any])?["ruleStripRows"] as? Int ?? 0)
+        }
+        #expect(rows == [256, 49])
+        for file in ["classes.tif", "masks/buildings.tif", "masks/trees.tif", "masks/road.tif"] {
+            #expect(try data(directory.file("tight/\(file)")) == data(directory.file("roomy/\(file)")), "\(file)")
+        }
+    }
+
     @Test func runWritesTheMapAndWorkersGiveTheSameBytes() throws {
         let local = try PipelineBinary.run(["run", pipeline, "--scene", scene, "--out", directory.file("local"), "--workers", "0"])
         #expect(local.status == 0, "\(local.errorOutput)")
