@@ -58,6 +58,8 @@ final class LocalWorkerPool: @unchecked Sendable {
         // On a terminal, workers' log lines go through this process's console so they do not
         // land in the middle of the progress line; elsewhere they are inherited as they are.
         if Console.outputIsTerminal { process.standardError = LineForwarder().pipe }
+        // A request written after the spawner died must fail quietly, not kill the run.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         lock.withLock {
             spawner = process
