@@ -16,37 +16,15 @@ work="${BENCH_DIR:-$(mktemp -d)}"
 [ $# -gt 0 ] || set -- capacity overhead memory
 echo "# CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p') ($(nproc) cores available)"
 
-scene() {  # scene SIZE -> folder holding bench.tif ... (generated once)
-  local dir="$work/scene-$1"
-  [ -f "$dir/bench_A.tif" ] || "$bin" synth --out "$dir" --size "$1" --seed 3 --id bench >/dev/null
-  echo "$dir"
-}
-
-pipeline() {  # pipeline FILE MODEL_YAML
-  cat > "$1" <<YAML
-version: 1
-scene:
-  id: bench
-  sources:
-    - path: "{id}.tif"
-    - path: "{id}_P.tif"
-    - path: "{id}_M.tif"
-      resampling: bilinear
-    - path: "{id}_A.tif"
-      resampling: cubic
-normalization: {mode: per_band, scale: [0.00048852]}
-tiling: {tile_size: 256, overlap: 64}
-model: $2
-YAML
-}
+source ops/bench/bench-scene.sh
 
 field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, r))" "$@"; }
 
 for what in "$@"; do
   case "$what" in
     capacity)
-      pipeline "$work/capacity.yaml" "{kind: identity, bands: [1]}"
-      "$bin" run "$work/capacity.yaml" --scene "$(scene 4096)" --out "$work/capacity" --workers 4 --threads 1 >/dev/null 2>&1
+      bench_pipeline "$work/capacity.yaml" "{kind: identity, bands: [1]}"
+      "$bin" run "$work/capacity.yaml" --scene "$(bench_scene 4096)" --out "$work/capacity" --workers 4 --threads 1 >/dev/null 2>&1
       r="$work/capacity/run-report.json"
       tiles=$(field "$r" "run['tilesCommitted']"); seconds=$(field "$r" "run['timings']['totalSeconds']")
       python3 -c "t,s=$tiles,$seconds; print(f'capacity: {t} tiles (256 px, 20 bands) in {s:.1f} s = {t/s:.1f} tiles/s served to 4 identity workers -> one coordinator feeds ~{3*t/s:.0f} workers at 3 s/tile')"
@@ -55,15 +33,15 @@ for what in "$@"; do
       model="$work/unet.onnx"
       [ -f "$model" ] || python3 ops/bench/reference_unet.py --tile 256 --out "$model" >/dev/null
       classes="[$(seq -s, -f 'c%g' 1 10)]"
-      pipeline "$work/overhead.yaml" "{kind: onnx, path: $model, tta: ${OVERHEAD_TTA:-d4}, classes: $classes}"
-      "$bin" run "$work/overhead.yaml" --scene "$(scene 1024)" --out "$work/overhead" --workers 1 --threads 2 >/dev/null 2>&1
+      bench_pipeline "$work/overhead.yaml" "{kind: onnx, path: $model, tta: ${OVERHEAD_TTA:-d4}, classes: $classes}"
+      "$bin" run "$work/overhead.yaml" --scene "$(bench_scene 1024)" --out "$work/overhead" --workers 1 --threads 2 >/dev/null 2>&1
       r="$work/overhead/run-report.json"
       wall=$(field "$r" "run['timings']['totalSeconds']"); compute=$(field "$r" "workerComputeSeconds"); tiles=$(field "$r" "run['tilesCommitted']")
       python3 -c "w,c,t=$wall,$compute,$tiles; print(f'overhead: {t} U-Net tiles (tta ${OVERHEAD_TTA:-d4}): wall {w:.1f} s, pure model time {c:.1f} s ({1000*c/t:.0f} ms/tile), overhead {100*(w/c-1):.1f}%')"
       ;;
     memory)
-      pipeline "$work/memory.yaml" "{kind: identity, bands: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}"
-      "$bin" run "$work/memory.yaml" --scene "$(scene 10000)" --out "$work/memory" --workers 8 --threads 1 >/dev/null 2>&1
+      bench_pipeline "$work/memory.yaml" "{kind: identity, bands: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}"
+      "$bin" run "$work/memory.yaml" --scene "$(bench_scene 10000)" --out "$work/memory" --workers 8 --threads 1 >/dev/null 2>&1
       r="$work/memory/run-report.json"
       python3 -c "import json; r=json.load(open('$r')); print(f\"memory: 10000^2 x 20 bands, 8 workers: {r['run']['tilesCommitted']} tiles in {r['run']['timings']['totalSeconds']:.0f} s, coordinator peak RSS {r['run']['peakResidentMegabytes']:.0f} MB\")"
       ;;

@@ -31,23 +31,9 @@ bin="$(swift build -c release --show-bin-path)/pipeline"
 work="${BENCH_DIR:-$(mktemp -d)}"
 echo "# CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p') ($(nproc) cores available)"
 
-scene="$work/scene-$size"
-[ -f "$scene/bench_A.tif" ] || "$bin" synth --out "$scene" --size "$size" --seed 3 --id bench >/dev/null
-cat > "$work/scaling.yaml" <<YAML
-version: 1
-scene:
-  id: bench
-  sources:
-    - path: "{id}.tif"
-    - path: "{id}_P.tif"
-    - path: "{id}_M.tif"
-      resampling: bilinear
-    - path: "{id}_A.tif"
-      resampling: cubic
-normalization: {mode: per_band, scale: [0.00048852]}
-tiling: {tile_size: 256, overlap: 64}
-model: {kind: identity, bands: [1]}
-YAML
+source ops/bench/bench-scene.sh
+scene="$(bench_scene "$size")"
+bench_pipeline "$work/scaling.yaml" "{kind: identity, bands: [1]}"
 
 # Timestamps every line of the run's standard error (seconds since start), to see workers join.
 stamp() { python3 -u -c '
