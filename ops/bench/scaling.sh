@@ -12,18 +12,22 @@
 # stacking and cutting tiles, beside the socket loop that sends them and stitches results; it
 # reads ahead at most the memory budget's tiles in hand), the coordinator's peak RSS and the
 # 1-minute load average before the run, which matters on a shared machine.
-# Usage: ops/bench/scaling.sh [--size N] [--workers "1 4 16 32 64"] [--delay-ms M] [--repeat R]
+# With --data shared the workers read their tiles' windows from the scene themselves (`run --data
+# shared`): the coordinator only schedules, stitches and writes, and its CPU per tile is the
+# shared-mode figure of the capacity model (the workers' reading is then in their CPU).
+# Usage: ops/bench/scaling.sh [--size N] [--workers "1 4 16 32 64"] [--delay-ms M] [--repeat R] [--data pixels|shared]
 # Scenes are generated into $BENCH_DIR (default: a temporary folder) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-size=2048 workers="1 4 16 32 64" delay=1000 repeat=1
+size=2048 workers="1 4 16 32 64" delay=1000 repeat=1 data=pixels
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --delay-ms) delay="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
-    *) echo "scaling.sh: unknown option '$1' (--size, --workers, --delay-ms, --repeat)" >&2; exit 2 ;;
+    --data) data="$2"; shift 2 ;;
+    *) echo "scaling.sh: unknown option '$1' (--size, --workers, --delay-ms, --repeat, --data)" >&2; exit 2 ;;
   esac
 done
 swift build -c release --product pipeline 2>&1 | tail -n 1
@@ -50,7 +54,7 @@ usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}\n")
 sys.exit(code)' "$@"; }
 
-echo "size=${size}^2 delay=${delay}ms"
+echo "size=${size}^2 delay=${delay}ms data=${data}"
 printf '%8s %6s %8s %8s %10s %8s %8s %10s %8s %8s %8s %8s %9s %s\n' workers tiles wall ideal efficiency joined cpu ms/tile read stitch cog rssMB workerCPU load
 for n in $workers; do
   for _ in $(seq "$repeat"); do
@@ -58,7 +62,7 @@ for n in $workers; do
     rm -rf "$out"
     load=$(cut -d' ' -f1 /proc/loadavg)
     start=$(python3 -c 'import time; print(time.time())')
-    PIPELINE_FAULT_DELAY_MS=$delay cputime "$out.time" "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 \
+    PIPELINE_FAULT_DELAY_MS=$delay cputime "$out.time" "$bin" run "$work/scaling.yaml" --scene "$scene" --out "$out" --workers "$n" --threads 1 --data "$data" \
       2> >(stamp "$start" > "$out.log") >/dev/null
     end=$(python3 -c 'import time; print(time.time())')
     sleep 0.2  # let the stamping process finish its file
