@@ -240,10 +240,7 @@ final class CoordinatorSession {
             inputs[result.tileIndex].map { result.classCount == package.classNames.count && result.size == $0.size } ?? false
         }), let input = inputs.removeValue(forKey: result.tileIndex) else { return }
         try scene.run.commit(input.tile, probabilities: result.probabilities, validity: input.validity)
-        let modelSeconds = Double(result.computeMicroseconds) / 1e6
-        scene.summary.modelSeconds += modelSeconds
-        let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
-        metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+        let latency = countCommitted(scene, job: result.tileIndex, computeMicroseconds: result.computeMicroseconds)
         logger.debug("tile \(input.tile.index) attempt \(result.attempt) committed from worker \(worker) in \(String(format: "%.3f", latency)) s",
                      metadata: about(worker, tile: result.tileIndex, attempt: result.attempt))
         scene.outstanding -= 1
@@ -255,17 +252,26 @@ final class CoordinatorSession {
             windows[result.tileIndex] != nil && result.size == scene.run.grid.tileSize
                 && (!result.hasData || result.classCount == package.classNames.count)
         }), let tile = windows.removeValue(forKey: result.tileIndex) else { return }
-        let latency = now - (dispatchedAt.removeValue(forKey: result.tileIndex) ?? now)
         if result.hasData {
             try scene.run.commit(tile, probabilities: result.probabilities, validity: result.validity)
-            let modelSeconds = Double(result.computeMicroseconds) / 1e6
-            scene.summary.modelSeconds += modelSeconds
-            metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+            countCommitted(scene, job: result.tileIndex, computeMicroseconds: result.computeMicroseconds)
         } else {
             try scene.run.skipWithoutData(tile)
+            dispatchedAt[result.tileIndex] = nil
         }
         scene.outstanding -= 1
         finishIfDone(scene)
+    }
+
+    /// Counts a committed tile's model time and its latency since it was sent, in the scene's
+    /// summary and the metrics; returns the latency.
+    @discardableResult
+    private func countCommitted(_ scene: ActiveScene, job: Int, computeMicroseconds: Int) -> Double {
+        let modelSeconds = Double(computeMicroseconds) / 1e6
+        scene.summary.modelSeconds += modelSeconds
+        let latency = now - (dispatchedAt.removeValue(forKey: job) ?? now)
+        metrics.tileCommitted(latencySeconds: latency, modelSeconds: modelSeconds)
+        return latency
     }
 
     /// The scene a result (of either kind) is committed to, once the scheduler accepted it from

@@ -24,7 +24,7 @@ extension Dataset {
 
     /// Whether `buildAverageOverviews` computes these levels itself: each halves the one before
     /// exactly, so the sides are multiples of the largest factor.
-    public static func overviewsHalveExactly(width: Int, height: Int, factors: [Int]) -> Bool {
+    private static func overviewsHalveExactly(width: Int, height: Int, factors: [Int]) -> Bool {
         guard let largest = factors.last else { return true }
         return width % largest == 0 && height % largest == 0
     }
