@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
     *) echo "scaling.sh: unknown option '$1' (--size, --workers, --delay-ms, --repeat, --data)" >&2; exit 2 ;;
   esac
 done
+case "$data" in pixels|shared) ;; *) echo "scaling.sh: --data is pixels or shared, got '$data'" >&2; exit 2 ;; esac
 swift build -c release --product pipeline 2>&1 | tail -n 1
 bin="$(swift build -c release --show-bin-path)/pipeline"
 work="${BENCH_DIR:-$(mktemp -d)}"
